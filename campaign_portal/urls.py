@@ -1,0 +1,23 @@
+"""Root URLs: home, health check, authentication, the apps, and the admin for superusers."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
+    path("units/", include("units.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Quản trị hệ thống – Cổng sinh hoạt chính trị"
+admin.site.site_title = "Quản trị hệ thống"

@@ -1,0 +1,75 @@
+"""Project-wide pages: the home page each role lands on, and the health check."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from units import selectors
+from units.access import grants_for
+from units.models import Role
+
+HOME_TEMPLATES = {
+    Role.LEADER: "home/leader.html",
+    Role.STAFF: "home/staff.html",
+    Role.SECRETARY: "home/secretary.html",
+    Role.ADMIN: "home/admin.html",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Land each user on the page of their first role; `?role=` switches when they hold several."""
+    grants = grants_for(request.user)
+    roles = grants.roles
+    if not roles:
+        return render(request, "home/no_role.html", status=200)
+    role = request.GET.get("role")
+    if role not in roles:
+        role = roles[0]
+    memberships = [m for m in grants.memberships if m.role == role]
+    context = {"role": role, "role_label": Role(role).label, "memberships": memberships}
+    if role in {Role.LEADER, Role.ADMIN}:
+        unit = memberships[0].unit
+        context.update(
+            unit=unit,
+            children=selectors.children_rollup(unit),
+            totals=selectors.subtree_totals(unit),
+        )
+    return render(request, HOME_TEMPLATES[role], context)
+
+
+def _broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from campaign_portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        return "error"
+    return "ok"
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status for load balancers and operators; shows no data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:
+        database = "error"
+    broker = _broker_status()
+    healthy = database == "ok" and broker != "error"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,167 @@
+"""The only place that decides what a user may see or do: scoped querysets and gatekeepers.
+
+A user's scope is the subtrees of the units where they hold an active membership; a
+capability (view, capture, issue, approve, manage) comes with the membership's role. Scope is
+one `path__startswith` test per granted unit, ORed, computed once per request. Gatekeepers
+answer a missing object and an object outside the user's scope alike, with 404, so that
+nobody can probe for another unit's data.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Membership, Role, Unit, UnitImport, User
+
+
+class Capability(enum.StrEnum):
+    VIEW = "view"
+    CAPTURE = "capture"  # log sessions, draft reports
+    ISSUE = "issue"  # write and issue directives
+    APPROVE = "approve"  # accept or return subordinates' reports
+    MANAGE = "manage"  # maintain the unit tree and memberships
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.STAFF: frozenset(
+        {Capability.VIEW, Capability.CAPTURE, Capability.ISSUE, Capability.APPROVE}
+    ),
+    Role.SECRETARY: frozenset(
+        {Capability.VIEW, Capability.CAPTURE, Capability.ISSUE, Capability.APPROVE}
+    ),
+    Role.LEADER: frozenset({Capability.VIEW, Capability.APPROVE}),
+    Role.ADMIN: frozenset({Capability.VIEW, Capability.MANAGE}),
+}
+
+# Which home page a user with several roles lands on first.
+ROLE_PRIORITY = [Role.LEADER, Role.STAFF, Role.SECRETARY, Role.ADMIN]
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths that lie inside another granted path: the OR stays as short as possible."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return tuple(kept)
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user may do today, per capability, as the minimal list of subtree paths."""
+
+    memberships: tuple[Membership, ...] = ()
+    paths: dict[Capability, tuple[str, ...]] = field(default_factory=dict)
+    everything: bool = False
+
+    def paths_for(self, capability: Capability) -> tuple[str, ...]:
+        return ("",) if self.everything else self.paths.get(capability, ())
+
+    def allows(self, capability: Capability, unit: Unit) -> bool:
+        return any(unit.path.startswith(p) for p in self.paths_for(capability))
+
+    @property
+    def roles(self) -> list[str]:
+        held = {m.role for m in self.memberships}
+        return [role for role in ROLE_PRIORITY if role in held]
+
+
+def grants_for(user: User) -> Grants:
+    """The user's grants, cached on the user object (one query per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return Grants()
+    cached = getattr(user, "_unit_grants", None)
+    if cached is not None:
+        return cached
+    memberships = tuple(
+        Membership.objects.active_on(timezone.localdate())
+        .filter(user=user)
+        .select_related("unit", "unit__kind")
+        .order_by("unit__path")
+    )
+    by_capability: dict[Capability, set[str]] = {}
+    for membership in memberships:
+        for capability in ROLE_CAPABILITIES.get(membership.role, ()):
+            by_capability.setdefault(capability, set()).add(membership.unit.path)
+    grants = Grants(
+        memberships=memberships,
+        paths={cap: _minimal(paths) for cap, paths in by_capability.items()},
+        everything=user.is_superuser,
+    )
+    user._unit_grants = grants
+    return grants
+
+
+def scope_q(user: User, capability: Capability = Capability.VIEW, prefix: str = "") -> Q:
+    """A filter on `{prefix}path` that keeps rows of units in the user's scope (none if no grant)."""
+    paths = grants_for(user).paths_for(capability)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{prefix}path__startswith": path})
+    return query
+
+
+def units_visible_to(user: User, capability: Capability = Capability.VIEW) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope_q(user, capability)).select_related("kind")
+
+
+def can(user: User, capability: Capability, unit: Unit) -> bool:
+    return grants_for(user).allows(capability, unit)
+
+
+def can_anywhere(user: User, capability: Capability) -> bool:
+    """Whether the user holds the capability on some unit: for navigation, not for access."""
+    return bool(grants_for(user).paths_for(capability))
+
+
+def access_unit(user: User, pk: int, capability: Capability = Capability.VIEW) -> Unit:
+    """The unit, if the user may act on it with this capability; 404 otherwise (also if missing)."""
+    unit = units_visible_to(user, capability).filter(pk=pk).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+def access_membership(user: User, pk: int) -> Membership:
+    """A membership the user may change: one in a unit they manage."""
+    membership = (
+        Membership.objects.filter(scope_q(user, Capability.MANAGE, "unit__"), pk=pk)
+        .select_related("unit", "user")
+        .first()
+    )
+    if membership is None:
+        raise Http404("Không tìm thấy phân công.")
+    return membership
+
+
+def memberships_visible_to(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(scope_q(user, Capability.VIEW, "unit__"))
+
+
+def access_unit_import(user: User, pk: int) -> UnitImport:
+    """An import is seen by the administrator who uploaded it (and superusers)."""
+    if not can_anywhere(user, Capability.MANAGE):
+        raise Http404("Không tìm thấy lần nhập.")
+    imports = UnitImport.objects.defer("content")
+    if not user.is_superuser:
+        imports = imports.filter(created_by=user)
+    found = imports.filter(pk=pk).first()
+    if found is None:
+        raise Http404("Không tìm thấy lần nhập.")
+    return found
+
+
+def manageable_roots(user: User) -> list[Unit]:
+    """The top units of the subtrees the user administers, for forms and imports."""
+    grants = grants_for(user)
+    if grants.everything:
+        return list(Unit.objects.filter(depth=1).select_related("kind"))
+    paths = set(grants.paths_for(Capability.MANAGE))
+    return [m.unit for m in grants.memberships if m.unit.path in paths]

@@ -1,0 +1,88 @@
+"""Django admin for superusers (operators); unit administrators use the portal's own pages."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Membership, Unit, UnitImport, UnitKind, UnitNameRecord, User
+
+
+class SuperuserOnly:
+    """The admin bypasses units.access scoping, so only superusers may enter it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["unit"]
+
+
+@admin.register(User)
+class PortalUserAdmin(SuperuserOnly, UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Cổng", {"fields": ("full_name",)}))
+    list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
+    search_fields = ["username", "full_name", "email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "counts_members",
+        "issues_documents",
+        "is_grassroots",
+        "sort_order",
+    ]
+
+
+class UnitNameRecordInline(admin.TabularInline):
+    model = UnitNameRecord
+    extra = 0
+    readonly_fields = [
+        "name",
+        "short_name",
+        "symbol_code",
+        "valid_from",
+        "valid_until",
+        "recorded_by",
+    ]
+
+
+@admin.register(Unit)
+class UnitAdmin(SuperuserOnly, TreeAdmin):
+    form = movenodeform_factory(Unit)
+    list_display = ["name", "code", "kind", "member_count", "is_active"]
+    search_fields = ["name", "code"]
+    list_filter = ["kind", "is_active"]
+    inlines = [UnitNameRecordInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "position", "start_date", "end_date"]
+    list_filter = ["role"]
+    raw_id_fields = ["user", "unit"]
+    search_fields = ["user__username", "user__full_name", "unit__name"]
+
+
+@admin.register(UnitImport)
+class UnitImportAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "created_by",
+        "created_at",
+        "status",
+        "created_count",
+        "updated_count",
+    ]
+    exclude = ["content"]
+    readonly_fields = ["errors"]

@@ -1,0 +1,17 @@
+"""Template context for navigation: what the signed-in user may reach, asked of units.access."""
+
+from django.http import HttpRequest
+
+from .access import Capability, can_anywhere, grants_for
+
+
+def access(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    grants = grants_for(user)
+    return {
+        "nav_roles": grants.roles,
+        "nav_memberships": grants.memberships,
+        "nav_can_manage": can_anywhere(user, Capability.MANAGE),
+    }

@@ -1,0 +1,23 @@
+"""`manage.py seed_demo`: build the demo world and print how to log in."""
+
+from django.core.management.base import BaseCommand
+
+from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_world
+from units.models import Role
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu (Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ) và in tài khoản đăng nhập."
+
+    def handle(self, *args, **options):
+        units, users = seed_demo_world()
+        self.stdout.write(
+            f"Dữ liệu mẫu: thêm {units} đơn vị, {users} người dùng (chạy lại không đổi gì)."
+        )
+        self.stdout.write("")
+        self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/ với mật khẩu " + DEMO_PASSWORD)
+        width = max(len(login.username) for login in DEMO_LOGINS)
+        for login in DEMO_LOGINS:
+            self.stdout.write(
+                f"  {login.username:<{width}}  {Role(login.role).label} – {login.position}"
+            )

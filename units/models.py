@@ -1,0 +1,228 @@
+"""The party unit tree, its dated names, users and their role memberships."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class User(AbstractUser):
+    """A portal user; what they may see comes from their memberships, never from the user row."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+
+class UnitKind(models.Model):
+    """A kind of unit (committee, department, cell…): data, since the 2025 reform renamed them."""
+
+    code = models.SlugField(_("mã loại"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại"), max_length=120, unique=True)
+    counts_members = models.BooleanField(
+        _("tính số đảng viên"),
+        default=True,
+        help_text=_("Bỏ chọn với các ban, cơ quan tham mưu: có cán bộ, không tính đảng viên."),
+    )
+    issues_documents = models.BooleanField(_("ban hành văn bản"), default=False)
+    is_grassroots = models.BooleanField(
+        _("là tổ chức cơ sở đảng"),
+        default=False,
+        help_text=_("Đảng bộ cơ sở, chi bộ cơ sở: dùng khi gửi văn bản cho cả cấp."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("loại đơn vị")
+        verbose_name_plural = _("loại đơn vị")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(MP_Node):
+    """A node of the party tree; its subtree is every unit whose path starts with its path."""
+
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, verbose_name=_("loại đơn vị"))
+    code = models.CharField(
+        _("mã đơn vị"),
+        max_length=40,
+        unique=True,
+        help_text=_("Mã định danh duy nhất, dùng khi nhập, xuất danh sách đơn vị."),
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
+    symbol_code = models.CharField(
+        _("ký hiệu trên văn bản"),
+        max_length=40,
+        blank=True,
+        help_text=_("Phần sau dấu “/” trong số, ký hiệu văn bản, ví dụ BTGĐUK."),
+    )
+    place_name = models.CharField(
+        _("địa danh"), max_length=80, blank=True, help_text=_("Ví dụ: Cần Thơ.")
+    )
+    member_count = models.PositiveIntegerField(_("số đảng viên"), default=0)
+    official_count = models.PositiveIntegerField(_("số cán bộ, công chức"), default=0)
+    youth_count = models.PositiveIntegerField(_("số đoàn viên"), default=0)
+    other_count = models.PositiveIntegerField(_("số quần chúng"), default=0)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    name_since = models.DateField(_("dùng tên hiện tại từ"), null=True, blank=True)
+
+    node_order_by: list[str] = []
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes = [models.Index(fields=["kind", "path"], name="unit_kind_path_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:unit_detail", args=[self.pk])
+
+    @property
+    def display_short_name(self) -> str:
+        return self.short_name or self.name
+
+
+class UnitNameRecord(models.Model):
+    """An earlier name and code of a unit, with the dates it held them (kept across renames)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="name_history")
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
+    symbol_code = models.CharField(_("ký hiệu trên văn bản"), max_length=40, blank=True)
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_until = models.DateField(_("đến ngày"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "-valid_until"]
+        verbose_name = _("tên cũ của đơn vị")
+        verbose_name_plural = _("tên cũ của đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.name} (đến {self.valid_until:%d/%m/%Y})"
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Cán bộ Ban Tuyên giáo")
+    SECRETARY = "secretary", _("Bí thư")
+    LEADER = "leader", _("Lãnh đạo")
+    ADMIN = "admin", _("Quản trị")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date) -> "MembershipQuerySet":
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            user__is_active=True,
+        )
+
+    def active(self) -> "MembershipQuerySet":
+        return self.active_on(timezone.localdate())
+
+
+class Membership(models.Model):
+    """A user's role in a unit for a period; a rotation ends one and starts another."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    position = models.CharField(
+        _("chức vụ"), max_length=120, blank=True, help_text=_("Ví dụ: Bí thư Chi bộ, Trưởng ban.")
+    )
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "unit__path", "role"]
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or self.end_date >= day
+        )
+
+
+class UnitImport(models.Model):
+    """One upload of a unit-tree spreadsheet, tracked so a large file can show its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang xử lý")
+        DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Không nhập")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lần nhập danh sách đơn vị")
+        verbose_name_plural = _("các lần nhập danh sách đơn vị")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -1,0 +1,503 @@
+"""Every write to units, their names, memberships, users and tree imports."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .access import Capability, can, grants_for
+from .models import Membership, Role, Unit, UnitImport, UnitKind, UnitNameRecord, User
+from .tabular import normalise, read_spreadsheet
+
+
+def _require(actor: User | None, capability: Capability, unit: Unit) -> None:
+    """Services re-check scope: a view that forgot to ask still cannot write outside it."""
+    if actor is not None and not can(actor, capability, unit):
+        raise ValidationError("Bạn không có quyền với đơn vị này.", code="forbidden")
+
+
+# ---------------------------------------------------------------------------- units
+
+
+@transaction.atomic
+def unit_create(*, actor: User | None, parent: Unit | None, kind: UnitKind, **fields) -> Unit:
+    if parent is None:
+        if actor is not None and not actor.is_superuser:
+            raise ValidationError("Chỉ quản trị hệ thống được tạo đơn vị gốc.", code="forbidden")
+        unit = Unit(kind=kind, **fields)
+        unit.path, unit.depth = "tmp", 1  # real values are set by add_root
+        unit.full_clean(exclude=["path", "depth"])
+        return Unit.objects.add_root(instance=unit)
+    _require(actor, Capability.MANAGE, parent)
+    unit = Unit(kind=kind, **fields)
+    unit.path, unit.depth = "tmp", parent.depth + 1
+    unit.full_clean(exclude=["path", "depth"])
+    return Unit.objects.add_child(parent, instance=unit)
+
+
+UNIT_EDITABLE_FIELDS = (
+    "kind",
+    "place_name",
+    "member_count",
+    "official_count",
+    "youth_count",
+    "other_count",
+    "is_active",
+)
+
+
+@transaction.atomic
+def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
+    """Change a unit's kind, place and headcounts; names go through unit_rename to keep history."""
+    _require(actor, Capability.MANAGE, unit)
+    unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(unit, name) != value]
+    for name in changed:
+        setattr(unit, name, fields[name])
+    if changed:
+        unit.full_clean()
+        unit.save(update_fields=changed)
+    return unit
+
+
+@transaction.atomic
+def unit_rename(
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    short_name: str,
+    symbol_code: str,
+    effective_date: datetime.date,
+) -> Unit:
+    """Give a unit a new name and code from a date, keeping the old ones with their dates."""
+    _require(actor, Capability.MANAGE, unit)
+    name, short_name, symbol_code = normalise(name), normalise(short_name), normalise(symbol_code)
+    if (name, short_name, symbol_code) == (unit.name, unit.short_name, unit.symbol_code):
+        raise ValidationError("Tên và ký hiệu mới giống tên hiện tại.", code="unchanged")
+    if unit.name_since and effective_date <= unit.name_since:
+        raise ValidationError(
+            "Ngày đổi tên phải sau ngày %(since)s, ngày đơn vị bắt đầu dùng tên hiện tại.",
+            code="rename_before_current",
+            params={"since": unit.name_since.strftime("%d/%m/%Y")},
+        )
+    UnitNameRecord.objects.create(
+        unit=unit,
+        name=unit.name,
+        short_name=unit.short_name,
+        symbol_code=unit.symbol_code,
+        valid_from=unit.name_since,
+        valid_until=effective_date - datetime.timedelta(days=1),
+        recorded_by=actor,
+    )
+    unit.name, unit.short_name, unit.symbol_code = name, short_name, symbol_code
+    unit.name_since = effective_date
+    unit.full_clean()
+    unit.save(update_fields=["name", "short_name", "symbol_code", "name_since"])
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
+    """Move a unit with its whole subtree under another parent (mergers, reorganisations)."""
+    _require(actor, Capability.MANAGE, unit)
+    _require(actor, Capability.MANAGE, new_parent)
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(
+            "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.",
+            code="move_into_self",
+        )
+    if unit.path[: -Unit.steplen] == new_parent.path:
+        raise ValidationError("Đơn vị đã trực thuộc đơn vị này.", code="move_noop")
+    Unit.objects.move(unit, new_parent, "last-child")
+    unit.refresh_from_db()
+    return unit
+
+
+# ---------------------------------------------------------------------------- users and memberships
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: User | None,
+    unit: Unit,
+    user: User,
+    role: str,
+    position: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> Membership:
+    _require(actor, Capability.MANAGE, unit)
+    if role not in Role.values:
+        raise ValidationError("Vai trò không hợp lệ.", code="bad_role")
+    overlapping = Membership.objects.filter(user=user, unit=unit, role=role).filter(
+        **({"start_date__lte": end_date} if end_date else {})
+    )
+    if start_date:
+        overlapping = overlapping.exclude(end_date__lt=start_date)
+    if overlapping.exists():
+        raise ValidationError(
+            "Người dùng đã có vai trò này ở đơn vị này trong khoảng thời gian đó.", code="duplicate"
+        )
+    membership = Membership(
+        user=user,
+        unit=unit,
+        role=role,
+        position=normalise(position),
+        start_date=start_date,
+        end_date=end_date,
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_end(
+    *, actor: User | None, membership: Membership, end_date: datetime.date
+) -> Membership:
+    """End a role on a date (a rotation); the row stays, so history is never lost."""
+    _require(actor, Capability.MANAGE, membership.unit)
+    if membership.start_date and end_date < membership.start_date:
+        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.", code="end_before_start")
+    membership.end_date = end_date
+    membership.full_clean()
+    membership.save(update_fields=["end_date"])
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User | None, username: str, full_name: str, email: str, password: str
+) -> User:
+    if actor is not None and not grants_for(actor).paths_for(Capability.MANAGE):
+        raise ValidationError("Bạn không có quyền tạo người dùng.", code="forbidden")
+    user = User(username=username.strip(), full_name=normalise(full_name), email=email.strip())
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+# ---------------------------------------------------------------------------- tree import
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    code: str  # the unit code in that row, or "" when it has none
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+COUNT_FIELDS = ("member_count", "official_count", "youth_count", "other_count")
+TRUE_WORDS = {"", "1", "x", "có", "co", "true", "yes", "đang hoạt động"}
+FALSE_WORDS = {"0", "không", "khong", "false", "no", "ngừng hoạt động"}
+NAME_FIELDS = ("name", "short_name", "symbol_code")
+Progress = Callable[[int, int], None]
+
+
+def _chunks(items: list, size: int = 2000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _clean_row(row: dict[str, str], kinds: dict[str, UnitKind]) -> tuple[dict, list[str]]:
+    """Turn one row's text into field values; collect every problem, not just the first."""
+    problems: list[str] = []
+    values: dict = {}
+    if not row.get("code"):
+        problems.append("thiếu mã đơn vị")
+    elif len(row["code"]) > 40:
+        problems.append("mã đơn vị dài quá 40 ký tự")
+    if not row.get("name"):
+        problems.append("thiếu tên đơn vị")
+    elif len(row["name"]) > 255:
+        problems.append("tên đơn vị dài quá 255 ký tự")
+    kind = kinds.get(row.get("kind", "").casefold())
+    if kind is None:
+        problems.append(
+            f"loại đơn vị “{row.get('kind', '')}” không có trong danh mục"
+            if row.get("kind")
+            else "thiếu loại đơn vị"
+        )
+    values["kind"] = kind
+    for name, limit in (("short_name", 120), ("symbol_code", 40), ("place_name", 80)):
+        values[name] = row.get(name, "")
+        if len(values[name]) > limit:
+            problems.append(f"cột “{name}” dài quá {limit} ký tự")
+    values["name"] = row.get("name", "")
+    for name in COUNT_FIELDS:
+        raw = row.get(name, "").replace(".", "").replace(",", "").replace(" ", "")
+        if raw == "":
+            values[name] = 0
+        elif raw.isdigit():
+            values[name] = int(raw)
+        else:
+            problems.append(f"“{row[name]}” không phải số nguyên không âm")
+    active = row.get("is_active", "").casefold()
+    if active in TRUE_WORDS:
+        values["is_active"] = True
+    elif active in FALSE_WORDS:
+        values["is_active"] = False
+    else:
+        problems.append(
+            f"cột đang hoạt động phải là “có” hoặc “không”, không phải “{row['is_active']}”"
+        )
+    return values, problems
+
+
+def unit_tree_import(
+    *, actor: User | None, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
+) -> ImportResult:
+    """Create and update units from spreadsheet rows, all or nothing.
+
+    Rows are matched by unit code: a new code creates a unit under its parent's code (a unit
+    earlier in the file or already in the tree); a known code updates that unit, and a changed
+    name is kept as a rename. A known unit's parent cannot be changed here (use a move). With an
+    actor, every unit touched must lie in the subtrees the actor manages. Any bad row means
+    nothing is written and every bad row is reported.
+    """
+    progress = progress or (lambda done, total: None)
+    total = len(rows)
+    kinds: dict[str, UnitKind] = {}
+    for kind in UnitKind.objects.all():
+        kinds[kind.code.casefold()] = kind
+        kinds[kind.name.casefold()] = kind
+
+    codes_in_file = [row.get("code", "") for _, row in rows]
+    wanted = sorted(
+        {c for c in codes_in_file if c} | {r.get("parent_code", "") for _, r in rows} - {""}
+    )
+    existing: dict[str, Unit] = {}
+    for chunk in _chunks(wanted):
+        existing.update({u.code: u for u in Unit.objects.filter(code__in=chunk)})
+
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    cleaned: list[tuple[int, dict[str, str], dict]] = []
+    for index, (line, row) in enumerate(rows, start=1):
+        values, problems = _clean_row(row, kinds)
+        code, parent_code = row.get("code", ""), row.get("parent_code", "")
+        if code and code in seen:
+            problems.append(f"mã đơn vị trùng với dòng {seen[code]}")
+        elif code:
+            seen[code] = line
+        if parent_code and parent_code == code:
+            problems.append("đơn vị không thể là cấp trên của chính nó")
+        current = existing.get(code)
+        if current is not None:
+            if actor is not None and not can(actor, Capability.MANAGE, current):
+                problems.append("đơn vị này nằm ngoài phạm vi bạn quản lý")
+            current_parent = current.path[: -Unit.steplen]
+            parent = existing.get(parent_code)
+            if (parent.path if parent else "") != current_parent or (
+                parent_code and parent is None
+            ):
+                problems.append(
+                    "không đổi được đơn vị cấp trên của đơn vị đã có khi nhập tệp; "
+                    "hãy dùng chức năng “Chuyển đơn vị”"
+                )
+        elif parent_code and parent_code not in existing and parent_code not in set(codes_in_file):
+            problems.append(f"không tìm thấy đơn vị cấp trên có mã “{parent_code}”")
+        elif parent_code in existing and actor is not None:
+            if not can(actor, Capability.MANAGE, existing[parent_code]):
+                problems.append("đơn vị cấp trên nằm ngoài phạm vi bạn quản lý")
+        elif not parent_code and actor is not None and not actor.is_superuser:
+            problems.append("thiếu mã đơn vị cấp trên (chỉ quản trị hệ thống được tạo đơn vị gốc)")
+        if problems:
+            errors.append(RowError(line=line, code=code, message="; ".join(problems)))
+        else:
+            cleaned.append((line, row, values))
+        if index % 500 == 0:
+            progress(index, total)
+
+    # New units whose parent is another new row: that chain must reach the tree without a cycle.
+    new_rows = {row["code"]: (line, row) for line, row, _ in cleaned if row["code"] not in existing}
+    bad_lines = {e.line for e in errors}
+    for code, (line, row) in new_rows.items():
+        chain, parent_code = {code}, row.get("parent_code", "")
+        while parent_code and parent_code not in existing:
+            if parent_code in chain:
+                errors.append(
+                    RowError(line, code, "vòng lặp: đơn vị nằm dưới chính nó qua các dòng khác")
+                )
+                break
+            chain.add(parent_code)
+            parent_line = seen.get(parent_code)
+            if parent_line in bad_lines:
+                errors.append(RowError(line, code, f"đơn vị cấp trên ở dòng {parent_line} có lỗi"))
+                break
+            parent_code = new_rows.get(parent_code, (0, {}))[1].get("parent_code", "")
+    if errors:
+        errors.sort(key=lambda e: e.line)
+        return ImportResult(errors=errors)
+    return _apply_import(
+        actor=actor, cleaned=cleaned, existing=existing, progress=progress, total=total
+    )
+
+
+@transaction.atomic
+def _apply_import(
+    *, actor, cleaned, existing: dict[str, Unit], progress: Progress, total: int
+) -> ImportResult:
+    today = timezone.localdate()
+    result = ImportResult()
+    to_update: list[Unit] = []
+    renames: list[UnitNameRecord] = []
+    new: list[tuple[dict[str, str], dict]] = []
+    for _line, row, values in cleaned:
+        unit = existing.get(row["code"])
+        if unit is None:
+            new.append((row, values))
+            continue
+        renamed = any(getattr(unit, f) != values[f] for f in NAME_FIELDS)
+        if renamed:
+            renames.append(
+                UnitNameRecord(
+                    unit=unit,
+                    name=unit.name,
+                    short_name=unit.short_name,
+                    symbol_code=unit.symbol_code,
+                    valid_from=unit.name_since,
+                    valid_until=today - datetime.timedelta(days=1),
+                    recorded_by=actor,
+                )
+            )
+            unit.name_since = today
+        fields = [*NAME_FIELDS, *UNIT_EDITABLE_FIELDS]
+        if renamed or any(getattr(unit, f) != values[f] for f in fields):
+            for f in fields:
+                setattr(unit, f, values[f])
+            to_update.append(unit)
+    if to_update:
+        Unit.objects.bulk_update(
+            to_update, [*NAME_FIELDS, *UNIT_EDITABLE_FIELDS, "name_since"], batch_size=500
+        )
+        UnitNameRecord.objects.bulk_create(renames, batch_size=500)
+    result.updated = len(to_update)
+
+    # Place new units parent-first, computing materialised paths here: one INSERT per batch
+    # instead of treebeard's several queries per node.
+    by_code: dict[str, Unit] = dict(existing)
+    next_step: dict[str, int] = {}
+    added_children: dict[str, int] = {}
+    pending = list(new)
+    created: list[Unit] = []
+    while pending:
+        waiting = []
+        for row, values in pending:
+            parent = by_code.get(row.get("parent_code", "")) if row.get("parent_code") else None
+            if row.get("parent_code") and parent is None:
+                waiting.append((row, values))
+                continue
+            parent_path = parent.path if parent else ""
+            if parent_path not in next_step:
+                last = (
+                    Unit.objects.filter(
+                        path__startswith=parent_path, depth=(parent.depth + 1) if parent else 1
+                    )
+                    .order_by("-path")
+                    .values_list("path", flat=True)
+                    .first()
+                )
+                next_step[parent_path] = (Unit._str2int(last[-Unit.steplen :]) + 1) if last else 1
+            depth = (parent.depth + 1) if parent else 1
+            unit = Unit(
+                code=row["code"],
+                path=Unit._get_path(parent_path, depth, next_step[parent_path]),
+                depth=depth,
+                numchild=0,
+                name_since=None,
+                **values,
+            )
+            next_step[parent_path] += 1
+            if parent is not None:
+                if parent.pk is None:
+                    parent.numchild += 1
+                else:
+                    added_children[parent.path] = added_children.get(parent.path, 0) + 1
+            by_code[unit.code] = unit
+            created.append(unit)
+        if len(waiting) == len(pending):  # cannot happen after validation; never loop forever
+            raise ValidationError("Không xác định được đơn vị cấp trên.", code="unresolved")
+        pending = waiting
+    for batch_start in range(0, len(created), 1000):
+        Unit.objects.bulk_create(created[batch_start : batch_start + 1000])
+        progress(min(total, batch_start + 1000 + len(to_update)), total)
+    for path, count in added_children.items():
+        Unit.objects.filter(path=path).update(numchild=F("numchild") + count)
+    result.created = len(created)
+    progress(total, total)
+    return result
+
+
+def unit_import_run(*, unit_import: UnitImport) -> UnitImport:
+    """Run a stored import, recording progress on the row as it goes (idempotent once finished)."""
+    if unit_import.is_finished:
+        return unit_import
+    UnitImport.objects.filter(pk=unit_import.pk).update(status=UnitImport.Status.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        UnitImport.objects.filter(pk=unit_import.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        parsed = read_spreadsheet(unit_import.file_name, bytes(unit_import.content))
+        UnitImport.objects.filter(pk=unit_import.pk).update(total_rows=len(parsed.rows))
+        result = unit_tree_import(actor=unit_import.created_by, rows=parsed.rows, progress=progress)
+        errors = [{"line": e.line, "code": e.code, "message": e.message} for e in result.errors]
+    except ValidationError as exc:
+        result, errors = (
+            ImportResult(),
+            [{"line": 1, "code": "", "message": m} for m in exc.messages],
+        )
+    unit_import.refresh_from_db()
+    unit_import.status = UnitImport.Status.FAILED if errors else UnitImport.Status.DONE
+    unit_import.errors = errors
+    unit_import.created_count, unit_import.updated_count = result.created, result.updated
+    unit_import.processed_rows = unit_import.total_rows
+    unit_import.finished_at = timezone.now()
+    unit_import.content = b""  # the file is no longer needed once the result is recorded
+    unit_import.save(
+        update_fields=[
+            "status",
+            "errors",
+            "created_count",
+            "updated_count",
+            "processed_rows",
+            "finished_at",
+            "content",
+        ]
+    )
+    return unit_import
+
+
+@transaction.atomic
+def unit_import_start(*, actor: User, file_name: str, content: bytes) -> UnitImport:
+    """Store the uploaded file and queue its import once this transaction commits."""
+    from .tasks import run_unit_import
+
+    if not grants_for(actor).paths_for(Capability.MANAGE):
+        raise ValidationError("Bạn không có quyền nhập danh sách đơn vị.", code="forbidden")
+    unit_import = UnitImport.objects.create(created_by=actor, file_name=file_name, content=content)
+    run_unit_import.delay_on_commit(unit_import.pk)
+    return unit_import
