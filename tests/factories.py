@@ -7,6 +7,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from units.kinds import ensure_default_kinds
 from units.models import Membership, Role, Unit, UnitKind, User
 
 
@@ -22,8 +23,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def kind(code: str) -> UnitKind:
-    """One of the default kinds the data migration installs."""
-    return UnitKind.objects.get(code=code)
+    """One of the default kinds (re-created if a transactional test flushed them)."""
+    found = UnitKind.objects.filter(code=code).first()
+    if found is None:
+        ensure_default_kinds(UnitKind)
+        found = UnitKind.objects.get(code=code)
+    return found
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

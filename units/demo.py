@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from .kinds import ensure_default_kinds
 from .models import Membership, Role, Unit, UnitKind, User
 from .services import membership_create, unit_create
 
@@ -106,6 +107,7 @@ DEMO_LOGINS = [
 
 class _Seeder:
     def __init__(self) -> None:
+        ensure_default_kinds(UnitKind)
         self.kinds = {kind.code: kind for kind in UnitKind.objects.all()}
         self.units = {unit.code: unit for unit in Unit.objects.all()}
         self.created = 0

@@ -1,0 +1,20 @@
+# The two commands a newcomer needs; see README.md.
+.PHONY: run test lint format vendor
+
+run:
+	scripts/bootstrap run
+	.venv/bin/python manage.py migrate --noinput
+	.venv/bin/python manage.py seed_demo
+	.venv/bin/python manage.py runserver 127.0.0.1:8000
+
+test:
+	scripts/test
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/djlint templates --check
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format . && .venv/bin/djlint templates --reformat
+
+vendor:
+	scripts/vendor_assets.sh
