@@ -64,6 +64,6 @@ def test_database_url_selects_postgresql_with_credentials_and_options():
 
 
 def test_database_url_accepts_sqlite_and_rejects_unknown_schemes():
-    assert database_from_url("sqlite:////tmp/portal.db")["NAME"] == "/tmp/portal.db"
+    assert database_from_url("sqlite:////srv/portal/portal.db")["NAME"] == "/srv/portal/portal.db"
     with pytest.raises(Exception, match="unsupported scheme"):
         database_from_url("mysql://root@localhost/x")

@@ -221,7 +221,7 @@ def test_csv_not_in_utf8_is_refused_with_the_encoding_to_use():
     assert "UTF-8" in error.messages[0]
 
 
-def test_cp1258_csv_is_refused_rather_than_read_as_garbage():
+def test_csv_with_windows_1258_text_is_refused_rather_than_read_as_garbage():
     content = "Mã đơn vị,Tên đơn vị\nC1,Chi bộ ".encode() + "Đông\n".encode("cp1258")
 
     assert _error("don-vi.csv", content).code == "bad_encoding"
