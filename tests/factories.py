@@ -15,11 +15,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name", locale="vi_VN")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
-    password = factory.PostGenerationMethodCall("set_password", "Mat-khau-2024")
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "Mat-khau-2024")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 def kind(code: str) -> UnitKind:
