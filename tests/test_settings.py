@@ -1,11 +1,13 @@
 """Settings come from the environment: safe local defaults, production-grade when configured."""
 
+import datetime
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.utils import formats, translation
 
 from campaign_portal.settings import database_from_url
 
@@ -67,3 +69,9 @@ def test_database_url_accepts_sqlite_and_rejects_unknown_schemes():
     assert database_from_url("sqlite:////srv/portal/portal.db")["NAME"] == "/srv/portal/portal.db"
     with pytest.raises(Exception, match="unsupported scheme"):
         database_from_url("mysql://root@localhost/x")
+
+
+def test_dates_are_written_the_vietnamese_way():
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2024, 3, 29)) == "ngày 29 tháng 3 năm 2024"
+        assert formats.date_format(datetime.date(2024, 10, 10), "SHORT_DATE_FORMAT") == "10/10/2024"

@@ -141,10 +141,6 @@ def access_membership(user: User, pk: int) -> Membership:
     return membership
 
 
-def memberships_visible_to(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(scope_q(user, Capability.VIEW, "unit__"))
-
-
 def access_unit_import(user: User, pk: int) -> UnitImport:
     """An import is seen by the administrator who uploaded it (and superusers)."""
     if not can_anywhere(user, Capability.MANAGE):
@@ -156,12 +152,3 @@ def access_unit_import(user: User, pk: int) -> UnitImport:
     if found is None:
         raise Http404("Không tìm thấy lần nhập.")
     return found
-
-
-def manageable_roots(user: User) -> list[Unit]:
-    """The top units of the subtrees the user administers, for forms and imports."""
-    grants = grants_for(user)
-    if grants.everything:
-        return list(Unit.objects.filter(depth=1).select_related("kind"))
-    paths = set(grants.paths_for(Capability.MANAGE))
-    return [m.unit for m in grants.memberships if m.unit.path in paths]

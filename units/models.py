@@ -177,11 +177,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        return (self.start_date is None or self.start_date <= day) and (
-            self.end_date is None or self.end_date >= day
-        )
-
 
 class UnitImport(models.Model):
     """One upload of a unit-tree spreadsheet, tracked so a large file can show its progress."""
