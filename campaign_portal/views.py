@@ -48,9 +48,13 @@ def _broker_status() -> str:
         return "eager"
     from campaign_portal.celery import app
 
+    # Bounded, so a load balancer's probe gets its answer: one immediate retry (kombu would
+    # sleep two seconds first) and a connect timeout (redis would wait for the OS's).
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(
+            connect_timeout=2, transport_options={"socket_connect_timeout": 2}
+        ) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception:
         return "error"
     return "ok"

@@ -15,6 +15,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "Mat-khau-2024"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests hash a dozen named users each; the production hasher would make that minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tree(db) -> SimpleNamespace:
     """city ─┬ city_btg

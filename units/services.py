@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .access import Capability, can, grants_for
@@ -139,9 +139,10 @@ def membership_create(
     _require(actor, Capability.MANAGE, unit)
     if role not in Role.values:
         raise ValidationError("Vai trò không hợp lệ.", code="bad_role")
-    overlapping = Membership.objects.filter(user=user, unit=unit, role=role).filter(
-        **({"start_date__lte": end_date} if end_date else {})
-    )
+    overlapping = Membership.objects.filter(user=user, unit=unit, role=role)
+    if end_date:
+        # A row without a start date has held the role since always: it overlaps too.
+        overlapping = overlapping.filter(Q(start_date__isnull=True) | Q(start_date__lte=end_date))
     if start_date:
         overlapping = overlapping.exclude(end_date__lt=start_date)
     if overlapping.exists():
@@ -162,11 +163,46 @@ def membership_create(
 
 
 @transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    unit: Unit,
+    username: str,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    password: str = "",
+    position: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> Membership:
+    """Give a role in a unit to a user, creating the user first when the username is new."""
+    user = User.objects.filter(username=username.strip()).first() or user_create(
+        actor=actor, username=username, full_name=full_name, email=email, password=password
+    )
+    return membership_create(
+        actor=actor,
+        unit=unit,
+        user=user,
+        role=role,
+        position=position,
+        start_date=start_date,
+        end_date=end_date,
+    )
+
+
+@transaction.atomic
 def membership_end(
     *, actor: User | None, membership: Membership, end_date: datetime.date
 ) -> Membership:
     """End a role on a date (a rotation); the row stays, so history is never lost."""
     _require(actor, Capability.MANAGE, membership.unit)
+    if membership.end_date is not None:
+        raise ValidationError(
+            "Phân công này đã kết thúc ngày %(day)s.",
+            code="already_ended",
+            params={"day": membership.end_date.strftime("%d/%m/%Y")},
+        )
     if membership.start_date and end_date < membership.start_date:
         raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.", code="end_before_start")
     membership.end_date = end_date

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -38,16 +40,13 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    page = None
+    context = {"query": query}
     if query:
-        page = Paginator(selectors.unit_search(request.user, query), 50).get_page(
-            request.GET.get("page")
-        )
-    return render(
-        request,
-        "units/unit_list.html",
-        {"query": query, "page": page, "roots": selectors.scope_roots(request.user)},
-    )
+        units = selectors.unit_search(request.user, query)
+        context["page"] = Paginator(units, 50).get_page(request.GET.get("page"))
+    else:
+        context["roots"] = selectors.scope_roots(request.user)
+    return render(request, "units/unit_list.html", context)
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -71,7 +70,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk, Capability.MANAGE)
-    form = UnitForm(request.POST or None, instance=unit)
+    # A model form copies the posted values onto its instance while validating; on the unit
+    # itself, unit_update would then see nothing changed and save nothing.
+    form = UnitForm(request.POST or None, instance=copy.copy(unit))
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
@@ -152,18 +153,14 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = data["user"] or services.user_create(
+            membership = services.membership_grant(
                 actor=request.user,
+                unit=unit,
                 username=data["username"],
+                role=data["role"],
                 full_name=data["full_name"],
                 email=data["email"],
                 password=data["password"],
-            )
-            services.membership_create(
-                actor=request.user,
-                unit=unit,
-                user=user,
-                role=data["role"],
                 position=data["position"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
@@ -171,7 +168,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Đã phân công {user} tại {unit.name}.")
+            messages.success(request, f"Đã phân công {membership.user} tại {unit.name}.")
             return redirect(unit)
     return render(
         request,
