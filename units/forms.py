@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .access import Capability, units_visible_to
@@ -187,9 +188,9 @@ class UnitImportForm(_CrispyForm):
             raise forms.ValidationError("Chỉ nhận tệp .xlsx hoặc .csv.", code="bad_type")
         if upload.size > settings.UNIT_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                "Tệp lớn hơn %(mb)s MB.",
+                "Tệp lớn hơn giới hạn %(limit)s.",
                 code="too_large",
-                params={"mb": settings.UNIT_IMPORT_MAX_BYTES // (1024 * 1024)},
+                params={"limit": filesizeformat(settings.UNIT_IMPORT_MAX_BYTES)},
             )
         if upload.size == 0:
             raise forms.ValidationError("Tệp rỗng.", code="empty")

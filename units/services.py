@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,7 +15,9 @@ from django.utils import timezone
 
 from .access import Capability, can, grants_for
 from .models import Membership, Role, Unit, UnitImport, UnitKind, UnitNameRecord, User
-from .tabular import normalise, read_spreadsheet
+from .tabular import COLUMNS, normalise, read_spreadsheet
+
+logger = logging.getLogger(__name__)
 
 
 def _require(actor: User | None, capability: Capability, unit: Unit) -> None:
@@ -249,6 +253,10 @@ COUNT_FIELDS = ("member_count", "official_count", "youth_count", "other_count")
 TRUE_WORDS = {"", "1", "x", "có", "co", "true", "yes", "đang hoạt động"}
 FALSE_WORDS = {"0", "không", "khong", "false", "no", "ngừng hoạt động"}
 NAME_FIELDS = ("name", "short_name", "symbol_code")
+# Digits, optionally grouped in thousands ("1.234", "1,234", "1 234"); ASCII only, since
+# str.isdigit() also accepts "²", which int() refuses. "12,5" is a fraction, not 125.
+COUNT_PATTERN = re.compile(r"\d{1,3}(?:[., ]\d{3})+|\d+", re.ASCII)
+HEADERS = {column.key: column.header for column in COLUMNS}
 Progress = Callable[[int, int], None]
 
 
@@ -280,16 +288,16 @@ def _clean_row(row: dict[str, str], kinds: dict[str, UnitKind]) -> tuple[dict, l
     for name, limit in (("short_name", 120), ("symbol_code", 40), ("place_name", 80)):
         values[name] = row.get(name, "")
         if len(values[name]) > limit:
-            problems.append(f"cột “{name}” dài quá {limit} ký tự")
+            problems.append(f"cột “{HEADERS[name]}” dài quá {limit} ký tự")
     values["name"] = row.get("name", "")
     for name in COUNT_FIELDS:
-        raw = row.get(name, "").replace(".", "").replace(",", "").replace(" ", "")
+        raw = row.get(name, "")
         if raw == "":
             values[name] = 0
-        elif raw.isdigit():
-            values[name] = int(raw)
+        elif COUNT_PATTERN.fullmatch(raw):
+            values[name] = int(re.sub(r"[., ]", "", raw))
         else:
-            problems.append(f"“{row[name]}” không phải số nguyên không âm")
+            problems.append(f"{HEADERS[name]}: “{raw}” không phải số nguyên không âm")
     active = row.get("is_active", "").casefold()
     if active in TRUE_WORDS:
         values["is_active"] = True
@@ -320,10 +328,8 @@ def unit_tree_import(
         kinds[kind.code.casefold()] = kind
         kinds[kind.name.casefold()] = kind
 
-    codes_in_file = [row.get("code", "") for _, row in rows]
-    wanted = sorted(
-        {c for c in codes_in_file if c} | {r.get("parent_code", "") for _, r in rows} - {""}
-    )
+    codes_in_file = {row.get("code", "") for _, row in rows} - {""}
+    wanted = sorted(codes_in_file | {r.get("parent_code", "") for _, r in rows} - {""})
     existing: dict[str, Unit] = {}
     for chunk in _chunks(wanted):
         existing.update({u.code: u for u in Unit.objects.filter(code__in=chunk)})
@@ -353,7 +359,7 @@ def unit_tree_import(
                     "không đổi được đơn vị cấp trên của đơn vị đã có khi nhập tệp; "
                     "hãy dùng chức năng “Chuyển đơn vị”"
                 )
-        elif parent_code and parent_code not in existing and parent_code not in set(codes_in_file):
+        elif parent_code and parent_code not in existing and parent_code not in codes_in_file:
             problems.append(f"không tìm thấy đơn vị cấp trên có mã “{parent_code}”")
         elif parent_code in existing and actor is not None:
             if not can(actor, Capability.MANAGE, existing[parent_code]):
@@ -434,6 +440,13 @@ def _apply_import(
 
     # Place new units parent-first, computing materialised paths here: one INSERT per batch
     # instead of treebeard's several queries per node.
+    # Lock the existing parents that receive children, in a fixed order: two imports under one
+    # parent then take turns instead of computing the same new paths.
+    receiving = sorted({row.get("parent_code", "") for row, _ in new} & existing.keys())
+    for chunk in _chunks(receiving):
+        list(
+            Unit.objects.select_for_update().filter(code__in=chunk).order_by("pk").values_list("pk")
+        )
     by_code: dict[str, Unit] = dict(existing)
     next_step: dict[str, int] = {}
     added_children: dict[str, int] = {}
@@ -447,7 +460,9 @@ def _apply_import(
                 waiting.append((row, values))
                 continue
             parent_path = parent.path if parent else ""
-            if parent_path not in next_step:
+            if parent is not None and parent.pk is None:
+                next_step.setdefault(parent_path, 1)  # created by this import: no children yet
+            elif parent_path not in next_step:
                 last = (
                     Unit.objects.filter(
                         path__startswith=parent_path, depth=(parent.depth + 1) if parent else 1
@@ -487,6 +502,12 @@ def _apply_import(
     return result
 
 
+UNEXPECTED_IMPORT_ERROR = (
+    "Lỗi hệ thống khi nhập: không dòng nào được nhập. Hãy tải tệp lên lại; "
+    "nếu vẫn lỗi, hãy báo quản trị hệ thống."
+)
+
+
 def unit_import_run(*, unit_import: UnitImport) -> UnitImport:
     """Run a stored import, recording progress on the row as it goes (idempotent once finished)."""
     if unit_import.is_finished:
@@ -505,6 +526,14 @@ def unit_import_run(*, unit_import: UnitImport) -> UnitImport:
         result, errors = (
             ImportResult(),
             [{"line": 1, "code": "", "message": m} for m in exc.messages],
+        )
+    except Exception:
+        # Anything unexpected (a lost database connection, a concurrent import that won the
+        # same tree path) rolled the import back; record it so the page stops waiting.
+        logger.exception("unit import %s failed", unit_import.pk)
+        result, errors = (
+            ImportResult(),
+            [{"line": 0, "code": "", "message": UNEXPECTED_IMPORT_ERROR}],
         )
     unit_import.refresh_from_db()
     unit_import.status = UnitImport.Status.FAILED if errors else UnitImport.Status.DONE

@@ -69,7 +69,7 @@ def test_xlsx_rows_are_keyed_by_column_and_numbered_as_in_excel():
     parsed = read_spreadsheet("don-vi.xlsx", content)
 
     assert [line for line, _ in parsed.rows] == [2, 4]
-    line, first = parsed.rows[0]
+    _line, first = parsed.rows[0]
     assert first["code"] == "C1"
     assert first["parent_code"] == "P"
     assert first["name"] == "Chi bộ Một"
@@ -85,7 +85,13 @@ def test_english_keys_are_accepted_as_headers_in_any_order_and_case():
     assert parsed.rows == [
         (
             2,
-            {"name": "Chi bộ Một", "code": "C1", "kind": "chi-bo", "parent_code": "P", "member_count": "7"},
+            {
+                "name": "Chi bộ Một",
+                "code": "C1",
+                "kind": "chi-bo",
+                "parent_code": "P",
+                "member_count": "7",
+            },
         )
     ]
 
@@ -136,7 +142,7 @@ def test_written_csv_reads_back_with_quotes_in_names_far_down_the_file():
     assert parsed.rows[-1][1]["kind"] == "chi-bo"
 
 
-@pytest.mark.parametrize("writer, file_name", [(write_xlsx, "a.xlsx"), (write_csv, "a.csv")])
+@pytest.mark.parametrize(("writer", "file_name"), [(write_xlsx, "a.xlsx"), (write_csv, "a.csv")])
 def test_written_file_reads_back_row_for_row(writer, file_name):
     rows = [
         unit_row("TU", "", "Thành ủy Cần Thơ", kind="tinh-uy", member_count=0, is_active="có"),
@@ -172,7 +178,7 @@ def test_missing_required_column_is_named_in_vietnamese():
 
 
 @pytest.mark.parametrize(
-    "file_name, content",
+    ("file_name", "content"),
     [
         ("trong.csv", b""),
         ("trong.csv", "\ufeff".encode()),
