@@ -8,14 +8,12 @@ from treebeard.forms import movenodeform_factory
 from .models import Membership, Unit, UnitImport, UnitKind, UnitNameRecord, User
 
 
-class SuperuserOnly:
-    """The admin bypasses units.access scoping, so only superusers may enter it."""
+def superusers_only(request) -> bool:
+    """The admin bypasses units.access scoping, so only superusers may enter it at all."""
+    return request.user.is_active and request.user.is_superuser
 
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+admin.site.has_permission = superusers_only
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,7 +23,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class PortalUserAdmin(SuperuserOnly, UserAdmin):
+class PortalUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Cổng", {"fields": ("full_name",)}))
     list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "email"]
@@ -33,7 +31,7 @@ class PortalUserAdmin(SuperuserOnly, UserAdmin):
 
 
 @admin.register(UnitKind)
-class UnitKindAdmin(SuperuserOnly, admin.ModelAdmin):
+class UnitKindAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -58,16 +56,20 @@ class UnitNameRecordInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(SuperuserOnly, TreeAdmin):
+class UnitAdmin(TreeAdmin):
     form = movenodeform_factory(Unit)
     list_display = ["name", "code", "kind", "member_count", "is_active"]
     search_fields = ["name", "code"]
     list_filter = ["kind", "is_active"]
     inlines = [UnitNameRecordInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A rename must go through the portal's "Đổi tên", which keeps the old name on record.
+        return ["name", "short_name", "symbol_code"] if obj else []
+
 
 @admin.register(Membership)
-class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "unit", "role", "position", "start_date", "end_date"]
     list_filter = ["role"]
     raw_id_fields = ["user", "unit"]
@@ -75,7 +77,7 @@ class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
 
 
 @admin.register(UnitImport)
-class UnitImportAdmin(SuperuserOnly, admin.ModelAdmin):
+class UnitImportAdmin(admin.ModelAdmin):
     list_display = [
         "file_name",
         "created_by",

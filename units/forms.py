@@ -147,10 +147,23 @@ class MembershipForm(_CrispyForm):
     start_date = forms.DateField(label="Từ ngày", required=False, widget=DateInput())
     end_date = forms.DateField(label="Đến ngày", required=False, widget=DateInput())
 
+    def __init__(self, *args, actor: User, **kwargs):
+        self.actor = actor
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         username = data.get("username", "").strip()
         data["user"] = User.objects.filter(username=username).first() if username else None
+        if data["user"] is not None and data["user"].pk == self.actor.pk:
+            self.add_error("username", "Bạn không thể tự phân công vai trò cho chính mình.")
+        elif data["user"] is not None and data.get("password"):
+            # A typo must not hand the role to someone else's existing account.
+            self.add_error(
+                "username",
+                "Tên đăng nhập này đã có người dùng. Để phân công người đó, hãy để trống mật khẩu; "
+                "để tạo người dùng mới, hãy chọn tên đăng nhập khác.",
+            )
         if username and data["user"] is None:
             if not data.get("full_name"):
                 self.add_error("full_name", "Người dùng mới cần có họ và tên.")
@@ -166,13 +179,17 @@ class MembershipForm(_CrispyForm):
                     self.add_error("password", exc)
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "Ngày kết thúc phải sau ngày bắt đầu.")
+            self.add_error("end_date", "Ngày kết thúc không được trước ngày bắt đầu.")
         return data
 
 
 class MembershipEndForm(_CrispyForm):
     submit_label = "Kết thúc phân công"
-    end_date = forms.DateField(label="Kết thúc từ ngày", widget=DateInput())
+    end_date = forms.DateField(
+        label="Ngày kết thúc",
+        help_text="Người dùng còn quyền đến hết ngày này.",
+        widget=DateInput(),
+    )
 
 
 class UnitImportForm(_CrispyForm):

@@ -170,7 +170,7 @@ class Membership(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="membership_end_after_start",
-                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
             ),
         ]
 

@@ -87,6 +87,11 @@ def unit_rename(
     name, short_name, symbol_code = normalise(name), normalise(short_name), normalise(symbol_code)
     if (name, short_name, symbol_code) == (unit.name, unit.short_name, unit.symbol_code):
         raise ValidationError("Tên và ký hiệu mới giống tên hiện tại.", code="unchanged")
+    if effective_date > timezone.localdate():
+        raise ValidationError(
+            "Ngày đổi tên không được sau hôm nay: hãy đổi tên vào ngày tên mới có hiệu lực.",
+            code="rename_in_future",
+        )
     if unit.name_since and effective_date <= unit.name_since:
         raise ValidationError(
             "Ngày đổi tên phải sau ngày %(since)s, ngày đơn vị bắt đầu dùng tên hiện tại.",
@@ -141,6 +146,10 @@ def membership_create(
     end_date: datetime.date | None = None,
 ) -> Membership:
     _require(actor, Capability.MANAGE, unit)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(
+            "Bạn không thể tự phân công vai trò cho chính mình.", code="self_grant"
+        )
     if role not in Role.values:
         raise ValidationError("Vai trò không hợp lệ.", code="bad_role")
     overlapping = Membership.objects.filter(user=user, unit=unit, role=role)
@@ -208,7 +217,9 @@ def membership_end(
             params={"day": membership.end_date.strftime("%d/%m/%Y")},
         )
     if membership.start_date and end_date < membership.start_date:
-        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.", code="end_before_start")
+        raise ValidationError(
+            "Ngày kết thúc không được trước ngày bắt đầu.", code="end_before_start"
+        )
     membership.end_date = end_date
     membership.full_clean()
     membership.save(update_fields=["end_date"])

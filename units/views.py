@@ -149,7 +149,9 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk, Capability.MANAGE)
-    form = MembershipForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    form = MembershipForm(
+        request.POST or None, actor=request.user, initial={"start_date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

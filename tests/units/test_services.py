@@ -340,7 +340,7 @@ def _calls(tree, users):
             actor=actor, unit=tree.cell_a1, new_parent=tree.grassroots_b
         ),
         "membership_create": lambda actor: services.membership_create(
-            actor=actor, unit=tree.cell_a1, user=actor, role=Role.ADMIN
+            actor=actor, unit=tree.cell_a1, user=users.nobody, role=Role.ADMIN
         ),
         "membership_end": lambda actor: services.membership_end(
             actor=actor, membership=secretary_membership, end_date=_day(0)
@@ -442,3 +442,28 @@ def test_membership_grant_leaves_no_new_user_behind_when_the_role_is_refused(tre
         )
 
     assert not User.objects.filter(username="nguoi.moi").exists()
+
+
+def test_an_administrator_cannot_grant_a_role_to_themselves(tree, users):
+    with pytest.raises(ValidationError) as caught:
+        services.membership_create(
+            actor=users.admin, unit=tree.cell_a1, user=users.admin, role=Role.STAFF
+        )
+
+    assert caught.value.code == "self_grant"
+    assert not Membership.objects.filter(user=users.admin, role=Role.STAFF).exists()
+
+
+def test_a_rename_cannot_take_effect_in_the_future(tree, users):
+    with pytest.raises(ValidationError) as caught:
+        services.unit_rename(
+            actor=users.admin,
+            unit=tree.cell_a1,
+            name="Chi bộ Văn phòng Sở",
+            short_name="",
+            symbol_code="",
+            effective_date=_day(30),
+        )
+
+    assert caught.value.code == "rename_in_future"
+    assert _reload(tree.cell_a1).name == "Chi bộ Văn phòng"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -250,7 +251,7 @@ def test_membership_ending_before_it_starts_is_refused(tree, users, client_for):
         _membership_post(username="staff", start_date="2025-05-10", end_date="2025-05-01"),
     )
 
-    assert "Ngày kết thúc phải sau ngày bắt đầu." in response.text
+    assert "Ngày kết thúc không được trước ngày bắt đầu." in response.text
     assert not Membership.objects.filter(unit=tree.cell_a2).exists()
 
 
@@ -329,7 +330,7 @@ def test_ending_a_membership_before_it_started_is_refused(tree, users, client_fo
     )
 
     assert response.status_code == 200
-    assert "Ngày kết thúc phải sau ngày bắt đầu." in response.text
+    assert "Ngày kết thúc không được trước ngày bắt đầu." in response.text
     membership.refresh_from_db()
     assert membership.end_date is None
 
@@ -399,3 +400,40 @@ def test_unit_search_queries_do_not_grow_with_the_matches(
         response = client.get(reverse("units:unit_list"), {"q": "Chi bộ số"})
 
     assert response.text.count("Chi bộ số") >= min(big_bloc, 50)
+
+
+def test_membership_with_a_password_for_an_existing_username_is_refused(tree, users, client_for):
+    # A typo of a new user's name must not hand the role to someone else's account.
+    response = client_for(users.admin).post(
+        _url("membership_add", tree.cell_a2),
+        _membership_post(username="outsider", password="Mat-khau-rat-dai-2024"),
+    )
+
+    assert response.status_code == 200
+    assert "Tên đăng nhập này đã có người dùng." in response.text
+    assert not Membership.objects.filter(user=users.outsider, unit=tree.cell_a2).exists()
+
+
+def test_an_administrator_cannot_give_themselves_a_role(tree, users, client_for):
+    response = client_for(users.admin).post(
+        _url("membership_add", tree.cell_a2), _membership_post(username="admin", password="")
+    )
+
+    assert response.status_code == 200
+    assert "Bạn không thể tự phân công vai trò cho chính mình." in response.text
+    assert not Membership.objects.filter(user=users.admin, unit=tree.cell_a2).exists()
+
+
+def test_the_django_admin_is_for_superusers_only(tree, users, client_for):
+    staff_user = users.admin
+    staff_user.is_staff = True
+    staff_user.save(update_fields=["is_staff"])
+    staff_user.user_permissions.set(
+        Permission.objects.filter(codename__in=["change_unit", "add_membership"])
+    )
+
+    for url in ["/admin/", "/admin/units/unit/", "/admin/units/membership/add/"]:
+        response = client_for(staff_user).get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/")
+    assert client_for(users.superuser).get("/admin/units/unit/").status_code == 200

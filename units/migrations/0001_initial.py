@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'phân công',
                 'verbose_name_plural': 'phân công',
                 'ordering': ['user', 'unit__path', 'role'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_after_start', violation_error_message='Ngày kết thúc phải sau ngày bắt đầu.')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_after_start', violation_error_message='Ngày kết thúc không được trước ngày bắt đầu.')],
             },
         ),
         migrations.AddIndex(
