@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from units import selectors
 from units.access import grants_for
@@ -61,7 +61,7 @@ def _broker_status() -> str:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and broker status for load balancers and operators; shows no data."""

@@ -75,3 +75,10 @@ def test_dates_are_written_the_vietnamese_way():
     with translation.override("vi"):
         assert formats.date_format(datetime.date(2024, 3, 29)) == "ngày 29 tháng 3 năm 2024"
         assert formats.date_format(datetime.date(2024, 10, 10), "SHORT_DATE_FORMAT") == "10/10/2024"
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -63,6 +64,15 @@ class Unit(MP_Node):
         _("mã đơn vị"),
         max_length=40,
         unique=True,
+        validators=[
+            RegexValidator(
+                r"^[\w.-]+$",
+                _(
+                    "Mã đơn vị chỉ gồm chữ, số, dấu chấm, gạch ngang và gạch dưới, không có khoảng trắng."
+                ),
+                code="bad_code",
+            )
+        ],
         help_text=_("Mã định danh duy nhất, dùng khi nhập, xuất danh sách đơn vị."),
     )
     name = models.CharField(_("tên đơn vị"), max_length=255)

@@ -284,6 +284,13 @@ def _clean_row(row: dict[str, str], kinds: dict[str, UnitKind]) -> tuple[dict, l
         problems.append("thiếu mã đơn vị")
     elif len(row["code"]) > 40:
         problems.append("mã đơn vị dài quá 40 ký tự")
+    else:
+        try:
+            Unit._meta.get_field("code").run_validators(row["code"])
+        except ValidationError:
+            problems.append(
+                f"mã đơn vị “{row['code']}” chỉ được gồm chữ, số, dấu chấm, gạch ngang, gạch dưới"
+            )
     if not row.get("name"):
         problems.append("thiếu tên đơn vị")
     elif len(row["name"]) > 255:

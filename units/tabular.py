@@ -135,6 +135,9 @@ def write_xlsx(rows: Iterable[dict[str, object]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([row.get(c.key, "") for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a name starting with "=" stays text, never a formula
     sheet.freeze_panes = "A2"
     for letter, width in zip(
         "ABCDEFGHIJKL", (16, 16, 60, 24, 24, 14, 14, 12, 12, 12, 12, 12), strict=True

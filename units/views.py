@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import selectors, services
@@ -211,7 +212,7 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
         content = write_xlsx(rows)
         mime, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="don-vi-{unit.code}.{ext}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"don-vi-{unit.code}.{ext}")
     return response
 
 

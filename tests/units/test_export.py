@@ -187,3 +187,23 @@ def test_import_command_refuses_a_missing_or_unreadable_file(tree, tmp_path):
 def test_export_command_refuses_an_unknown_root(tree, tmp_path):
     with pytest.raises(CommandError, match="Không có đơn vị mã KHONG-CO"):
         call_command("export_units", str(tmp_path / "x.xlsx"), root="KHONG-CO")
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(tree, users, client_for):
+    Unit.objects.filter(pk=tree.cell_a1.pk).update(name='=HYPERLINK("http://x")')
+    response = client_for(users.admin).get(
+        reverse("units:unit_export", args=[tree.grassroots_a.pk]) + "?format=xlsx"
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPER"))
+    assert cell.data_type == "s"
+
+
+def test_export_file_name_survives_a_vietnamese_unit_code(tree, users, client_for):
+    Unit.objects.filter(pk=tree.bloc.pk).update(code="ĐUK")
+    response = client_for(users.admin).get(
+        reverse("units:unit_export", args=[tree.bloc.pk]) + "?format=csv"
+    )
+
+    assert "filename*=utf-8''don-vi-%C4%90UK.csv" in response["Content-Disposition"]

@@ -651,3 +651,11 @@ def test_an_unexpected_failure_marks_the_import_failed_and_imports_nothing(
     assert job.is_finished  # the progress page stops polling
     assert "Lỗi hệ thống khi nhập" in job.errors[0]["message"]
     assert not Unit.objects.filter(code="DUK-A-7").exists()
+
+
+def test_a_code_with_spaces_is_refused_with_its_line(tree):
+    result = import_rows(None, [unit_row("DUK A 8", "DUK-A", "Chi bộ Kho")])
+
+    assert errors_of(result)[0][0] == 2
+    assert "chỉ được gồm chữ, số" in errors_of(result)[0][1]
+    assert not Unit.objects.filter(name="Chi bộ Kho").exists()
