@@ -1,6 +1,7 @@
 """The party unit tree, its dated names, users and their role memberships."""
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -27,6 +28,14 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
+
+
+def fold_for_search(text: str) -> str:
+    """Lower case without tone marks ("Đảng ủy" → "dang uy"): what people type in a search box."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
 
 
 class UnitKind(models.Model):
@@ -92,6 +101,7 @@ class Unit(MP_Node):
     other_count = models.PositiveIntegerField(_("số quần chúng"), default=0)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     name_since = models.DateField(_("dùng tên hiện tại từ"), null=True, blank=True)
+    search_name = models.CharField(max_length=420, blank=True, editable=False)
 
     node_order_by: list[str] = []
 
@@ -105,6 +115,16 @@ class Unit(MP_Node):
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_name()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_name(self) -> None:
+        """Bulk writes (the importer) call this themselves, since they bypass save()."""
+        self.search_name = fold_for_search(f"{self.name} {self.short_name} {self.code}")
 
     @property
     def display_short_name(self) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from .access import Capability, grants_for, units_visible_to
-from .models import Membership, Unit, User
+from .models import Membership, Unit, User, fold_for_search
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,10 @@ def scope_roots(user: User) -> list[Unit]:
 
 
 def unit_search(user: User, query: str) -> QuerySet[Unit]:
+    """Every word must appear in the name, short name or code, ignoring case and tone marks."""
     units = units_visible_to(user)
-    for word in query.split():
-        units = units.filter(
-            Q(name__icontains=word) | Q(code__iexact=word) | Q(short_name__icontains=word)
-        )
+    for word in fold_for_search(query).split():
+        units = units.filter(search_name__contains=word)
     return units.order_by("path")
 
 

@@ -448,10 +448,13 @@ def _apply_import(
         if renamed or any(getattr(unit, f) != values[f] for f in fields):
             for f in fields:
                 setattr(unit, f, values[f])
+            unit.refresh_search_name()
             to_update.append(unit)
     if to_update:
         Unit.objects.bulk_update(
-            to_update, [*NAME_FIELDS, *UNIT_EDITABLE_FIELDS, "name_since"], batch_size=500
+            to_update,
+            [*NAME_FIELDS, *UNIT_EDITABLE_FIELDS, "name_since", "search_name"],
+            batch_size=500,
         )
         UnitNameRecord.objects.bulk_create(renames, batch_size=500)
     result.updated = len(to_update)
@@ -499,6 +502,7 @@ def _apply_import(
                 name_since=None,
                 **values,
             )
+            unit.refresh_search_name()
             next_step[parent_path] += 1
             if parent is not None:
                 if parent.pk is None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.factories import kind
 from units.models import Membership, Role, Unit, UnitNameRecord, User
+from units.services import unit_rename, unit_tree_import
 
 pytestmark = pytest.mark.django_db
 
@@ -342,7 +343,7 @@ def _add_children(parent: Unit, count: int) -> None:
     """`count` more cells under `parent`, with paths computed here: one INSERT, not `count`."""
     parent = Unit.objects.get(pk=parent.pk)
     first = parent.numchild + 1
-    Unit.objects.bulk_create(
+    children = [
         Unit(
             code=f"{parent.code}-N{step}",
             name=f"Chi bộ số {step}",
@@ -352,7 +353,10 @@ def _add_children(parent: Unit, count: int) -> None:
             depth=parent.depth + 1,
         )
         for step in range(first, first + count)
-    )
+    ]
+    for child in children:
+        child.refresh_search_name()  # bulk_create bypasses save(), as in the importer
+    Unit.objects.bulk_create(children)
     Unit.objects.filter(pk=parent.pk).update(numchild=parent.numchild + count)
 
 
@@ -437,3 +441,46 @@ def test_the_django_admin_is_for_superusers_only(tree, users, client_for):
         assert response.status_code == 302, url
         assert response["Location"].startswith("/admin/login/")
     assert client_for(users.superuser).get("/admin/units/unit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["Sở Tài chính", "sở tài chính", "so tai chinh", "SO TAI", "duk-a"]
+)
+def test_search_ignores_case_and_tone_marks(tree, users, client_for, query):
+    response = client_for(users.admin).get(reverse("units:unit_list"), {"q": query})
+
+    assert "Đảng bộ Sở Tài chính" in response.text
+
+
+def test_search_finds_imported_and_renamed_units_by_their_new_names(tree, users, client_for):
+    unit_tree_import(
+        actor=users.admin,
+        rows=[
+            (
+                2,
+                {
+                    "code": "DUK-A-5",
+                    "parent_code": "DUK-A",
+                    "name": "Chi bộ Phòng Quản lý giá",
+                    "kind": "chi-bo",
+                },
+            )
+        ],
+    )
+    unit_rename(
+        actor=users.admin,
+        unit=tree.cell_a2,
+        name="Chi bộ Thanh tra Sở",
+        short_name="",
+        symbol_code="",
+        effective_date=timezone.localdate(),
+    )
+    client = client_for(users.admin)
+
+    assert (
+        "Chi bộ Phòng Quản lý giá"
+        in client.get(reverse("units:unit_list"), {"q": "quan ly gia"}).text
+    )
+    assert (
+        "Chi bộ Thanh tra Sở" in client.get(reverse("units:unit_list"), {"q": "thanh tra so"}).text
+    )
