@@ -34,12 +34,17 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = [m for m in grants.memberships if m.role == role]
     context = {"role": role, "role_label": Role(role).label, "memberships": memberships}
     if role in {Role.LEADER, Role.ADMIN}:
-        unit = memberships[0].unit
-        context.update(
-            unit=unit,
-            children=selectors.children_rollup(unit),
-            totals=selectors.subtree_totals(unit),
-        )
+        # One section per unit the user leads or administers (the whole tree for a superuser
+        # without assignment): queries grow with their memberships, never with the tree.
+        units = [m.unit for m in memberships] or selectors.scope_roots(request.user)
+        context["sections"] = [
+            {
+                "unit": unit,
+                "children": selectors.children_rollup(unit),
+                "totals": selectors.subtree_totals(unit),
+            }
+            for unit in units
+        ]
     return render(request, HOME_TEMPLATES[role], context)
 
 

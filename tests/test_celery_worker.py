@@ -34,6 +34,7 @@ def _reset_producer_pool() -> None:
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None  # it holds the connection pool closed above
 
 
 @pytest.fixture

@@ -160,3 +160,22 @@ def test_healthz_reports_a_reachable_broker(settings, monkeypatch):
 
 def test_healthz_accepts_only_get(users):
     assert Client().post(reverse("healthz")).status_code == 405
+
+
+def test_a_leader_of_two_units_sees_both_on_the_home_page(tree, users, client_for):
+    MembershipFactory(user=users.leader, unit=tree.other_bloc, role=Role.LEADER)
+
+    response = client_for(users.leader).get(reverse("home"))
+
+    assert "Các đơn vị trực thuộc Đảng ủy Khối cơ quan Dân Chính Đảng" in response.text
+    assert "Các đơn vị trực thuộc Đảng ủy Khối Doanh nghiệp" in response.text
+    assert "Đảng bộ Công ty Cấp nước" in response.text
+
+
+def test_a_superuser_without_assignment_administers_the_whole_tree(tree, users, client_for):
+    response = client_for(users.superuser).get(reverse("home"))
+
+    assert _heading(response.text) == "Quản trị đơn vị và người dùng"
+    assert "toàn hệ thống" in response.text
+    assert "Thành ủy Cần Thơ" in response.text
+    assert reverse("units:unit_list") in response.text

@@ -68,6 +68,8 @@ class Grants:
     @property
     def roles(self) -> list[str]:
         held = {m.role for m in self.memberships}
+        if self.everything:
+            held.add(Role.ADMIN)  # a superuser administers the whole tree, assigned or not
         return [role for role in ROLE_PRIORITY if role in held]
 
 

@@ -115,8 +115,6 @@ class _Seeder:
     def unit(self, code: str, parent: Unit | None, kind: str, name: str, **fields) -> Unit:
         if code in self.units:
             return self.units[code]
-        if parent is not None:
-            parent.refresh_from_db(fields=["path", "depth", "numchild"])
         unit = unit_create(
             actor=None, parent=parent, kind=self.kinds[kind], code=code, name=name, **fields
         )

@@ -11,16 +11,22 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .access import Capability, units_visible_to
-from .models import Role, Unit, UnitKind, User
+from .models import Role, Unit, User
 
 
-class _CrispyForm(forms.Form):
+class _CrispyMixin:
+    """A crispy helper with one submit button labelled `submit_label`."""
+
     submit_label = "Lưu"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class _CrispyForm(_CrispyMixin, forms.Form):
+    pass
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +36,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(_CrispyMixin, forms.ModelForm):
     """Kind, place and headcounts: names change only through a rename, which keeps history."""
 
     class Meta:
@@ -45,13 +51,10 @@ class UnitForm(forms.ModelForm):
             "is_active",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Lưu"))
 
+class UnitCreateForm(_CrispyMixin, forms.ModelForm):
+    submit_label = "Thêm đơn vị"
 
-class UnitCreateForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -66,17 +69,6 @@ class UnitCreateForm(forms.ModelForm):
             "youth_count",
             "other_count",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = UnitKind.objects.all()
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Thêm đơn vị"))
-
-    def _post_clean(self):
-        # Tree fields are set by the service; validate only what the user typed.
-        self.instance.path, self.instance.depth = "tmp", 1
-        super()._post_clean()
 
 
 class UnitRenameForm(_CrispyForm):

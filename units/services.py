@@ -35,12 +35,10 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: UnitKind, **fi
         if actor is not None and not actor.is_superuser:
             raise ValidationError("Chỉ quản trị hệ thống được tạo đơn vị gốc.", code="forbidden")
         unit = Unit(kind=kind, **fields)
-        unit.path, unit.depth = "tmp", 1  # real values are set by add_root
         unit.full_clean(exclude=["path", "depth"])
         return Unit.objects.add_root(instance=unit)
     _require(actor, Capability.MANAGE, parent)
     unit = Unit(kind=kind, **fields)
-    unit.path, unit.depth = "tmp", parent.depth + 1
     unit.full_clean(exclude=["path", "depth"])
     return Unit.objects.add_child(parent, instance=unit)
 
