@@ -46,7 +46,7 @@ def test_admin_sees_every_bad_row_then_imports_the_corrected_file(
     demo_world, page, login, live_server, tmp_path
 ):
     login("quantri", DEMO_PASSWORD)
-    page.get_by_role("link", name="Nhập danh sách đơn vị").click()
+    page.get_by_role("navigation").get_by_role("link", name="Nhập danh sách đơn vị").click()
 
     bad = [
         *NEW_CELLS,
