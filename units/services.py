@@ -409,15 +409,13 @@ def unit_tree_import(
     if errors:
         errors.sort(key=lambda e: e.line)
         return ImportResult(errors=errors)
-    return _apply_import(
-        actor=actor, cleaned=cleaned, existing=existing, progress=progress, total=total
-    )
+    # Every row checked: what follows runs in one transaction, invisible to others until it ends.
+    progress(total, total)
+    return _apply_import(actor=actor, cleaned=cleaned, existing=existing)
 
 
 @transaction.atomic
-def _apply_import(
-    *, actor, cleaned, existing: dict[str, Unit], progress: Progress, total: int
-) -> ImportResult:
+def _apply_import(*, actor, cleaned, existing: dict[str, Unit]) -> ImportResult:
     today = timezone.localdate()
     result = ImportResult()
     to_update: list[Unit] = []
@@ -512,13 +510,10 @@ def _apply_import(
         if len(waiting) == len(pending):  # cannot happen after validation; never loop forever
             raise ValidationError("Không xác định được đơn vị cấp trên.", code="unresolved")
         pending = waiting
-    for batch_start in range(0, len(created), 1000):
-        Unit.objects.bulk_create(created[batch_start : batch_start + 1000])
-        progress(min(total, batch_start + 1000 + len(to_update)), total)
+    Unit.objects.bulk_create(created, batch_size=1000)
     for path, count in added_children.items():
         Unit.objects.filter(path=path).update(numchild=F("numchild") + count)
     result.created = len(created)
-    progress(total, total)
     return result
 
 

@@ -659,3 +659,29 @@ def test_a_code_with_spaces_is_refused_with_its_line(tree):
     assert errors_of(result)[0][0] == 2
     assert "chỉ được gồm chữ, số" in errors_of(result)[0][1]
     assert not Unit.objects.filter(name="Chi bộ Kho").exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "processed", "total", "shown"),
+    [
+        (UnitImport.Status.PENDING, 0, 0, "Đang chờ xử lý"),
+        (UnitImport.Status.RUNNING, 0, 0, "Đang đọc tệp"),
+        (UnitImport.Status.RUNNING, 500, 2000, "Đang kiểm tra dữ liệu: 500/2.000 dòng"),
+        (UnitImport.Status.RUNNING, 2000, 2000, "đang ghi vào cơ sở dữ liệu"),
+    ],
+)
+def test_a_running_import_says_which_phase_it_is_in_and_keeps_polling(
+    tree, users, client_for, status, processed, total, shown
+):
+    job = UnitImport.objects.create(
+        created_by=users.admin,
+        file_name="lon.xlsx",
+        status=status,
+        processed_rows=processed,
+        total_rows=total,
+    )
+
+    response = client_for(users.admin).get(job.get_absolute_url(), headers={"HX-Request": "true"})
+
+    assert shown in page_text(response)
+    assert 'hx-trigger="every 1s"' in response.text
