@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+EXPORT_TARGET_SECONDS = 10.0
 TARGET_SECONDS = 30.0
 BENCH_DB = "bench_import"
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +159,7 @@ def main() -> int:
     from django.db.models import Sum
 
     from units.models import Unit
+    from units.selectors import export_rows
     from units.services import unit_tree_import
     from units.tabular import read_spreadsheet, write_xlsx
 
@@ -190,6 +192,18 @@ def main() -> int:
         print("MET" if met else "MISSED")
         if not sound:
             print(f"  WRONG RESULT: {in_db:,} units in the database, errors {result.errors[:3]}")
+
+        # The way back: the whole tree as the .xlsx an administrator downloads.
+        started = time.perf_counter()
+        exported = write_xlsx(list(export_rows(Unit.objects.get(depth=1))))
+        export_seconds = time.perf_counter() - started
+        export_met = export_seconds < EXPORT_TARGET_SECONDS
+        ok = ok and export_met
+        print(
+            f"  export .xlsx      {export_seconds:7.2f} s  ({len(exported) / 1024:,.0f} KB), ",
+            end="",
+        )
+        print(f"target < {EXPORT_TARGET_SECONDS:.0f} s: {'MET' if export_met else 'MISSED'}")
 
         # Second run: the same tree under other codes, one bad row in the middle.
         bad_rows = tree_rows(args.units, prefix="X-")

@@ -135,8 +135,9 @@ def write_xlsx(rows: Iterable[dict[str, object]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([row.get(c.key, "") for c in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":
                 cell.data_type = "s"  # a name starting with "=" stays text, never a formula
     sheet.freeze_panes = "A2"
     for letter, width in zip(
