@@ -1,0 +1,1 @@
+"""Pure, typed building blocks of the portal's official documents: no models, no views."""

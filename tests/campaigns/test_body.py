@@ -1,0 +1,331 @@
+"""Tests for the pasted-body parser in campaigns/documents/body.py."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from campaigns.documents.body import Block, BlockKind, parse_body, render_plain
+
+REFERENCE = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "reference"
+    / "huong-dan-32-HD-BTGDUK-can-tho-2024.txt"
+)
+
+SECTION, ITEM, BULLET, PARAGRAPH = (
+    BlockKind.SECTION,
+    BlockKind.ITEM,
+    BlockKind.BULLET,
+    BlockKind.PARAGRAPH,
+)
+
+
+def _printed(block: Block) -> str:
+    return f"{block.marker} {block.text}".strip()
+
+
+def _signatures(text: str) -> list[tuple[BlockKind, str, int, str]]:
+    return [(b.kind, b.marker, b.level, b.text) for b in parse_body(text)]
+
+
+@pytest.fixture(scope="module")
+def reference_body() -> str:
+    if not REFERENCE.exists():
+        pytest.skip(f"reference directive not found at {REFERENCE}")
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Thực hiện Hướng dẫn số 52"))
+    end = next(i for i, line in enumerate(lines) if line.strip() == "Nơi nhận:")
+    return "\n".join(lines[start:end])
+
+
+@pytest.fixture(scope="module")
+def reference_blocks(reference_body: str) -> list[Block]:
+    return parse_body(reference_body)
+
+
+# The reference directive ------------------------------------------------------------------
+
+
+def test_reference_section_headings_in_order(reference_blocks):
+    headings = [_printed(b) for b in reference_blocks if b.kind is SECTION]
+    assert headings == ["I- MỤC ĐÍCH, YÊU CẦU", "II- NỘI DUNG SINH HOẠT", "III- TỔ CHỨC THỰC HIỆN"]
+
+
+def test_reference_sub_items_are_level_two_with_their_titles(reference_blocks):
+    sub_items = [(b.marker, b.level, b.text) for b in reference_blocks if b.marker.count(".") == 2]
+    assert [(marker, level) for marker, level, _ in sub_items] == [
+        ("1.1.", 2),
+        ("1.2.", 2),
+        ("1.3.", 2),
+    ]
+    assert sub_items[0][2].startswith("Phần thứ nhất: Vai trò quan trọng")
+    assert sub_items[1][2].startswith("Phần thứ hai: Đối ngoại Việt Nam")
+    assert sub_items[2][2] == "Phần thứ ba: Dấu ấn đối ngoại, ngoại giao"
+
+
+def test_reference_item_one_one_has_three_bullets_one_level_deeper(reference_blocks):
+    start = next(i for i, b in enumerate(reference_blocks) if b.marker == "1.1.")
+    end = next(i for i, b in enumerate(reference_blocks) if b.marker == "1.2.")
+    under = reference_blocks[start + 1 : end]
+    assert [(b.kind, b.level) for b in under] == [(BULLET, 3)] * 3
+
+
+def test_reference_opening_sentence_is_a_paragraph(reference_blocks):
+    first = reference_blocks[0]
+    assert first.kind is PARAGRAPH
+    assert first.marker == ""
+    assert first.text.startswith("Thực hiện Hướng dẫn số 52-HD/BTGTU")
+    assert first.text.endswith("như sau:")
+
+
+def test_reference_loses_no_word(reference_body, reference_blocks):
+    source_words = reference_body.split()
+    parsed_words = " ".join(_printed(b) for b in reference_blocks).split()
+    assert parsed_words == source_words
+
+
+def test_reference_folds_inner_runs_of_spaces(reference_blocks):
+    assert all("  " not in b.text for b in reference_blocks)
+    assert any(b.text.endswith("dân tộc Việt Nam.") for b in reference_blocks)
+
+
+def test_reference_round_trips(reference_blocks):
+    assert parse_body(render_plain(reference_blocks)) == reference_blocks
+
+
+# Line endings, white space, Unicode --------------------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+def test_line_endings_all_split_lines(newline):
+    text = newline.join(["I- MỤC ĐÍCH", "1. Một.", "- Ý thứ nhất."])
+    assert [b.kind for b in parse_body(text)] == [SECTION, ITEM, BULLET]
+
+
+def test_non_breaking_spaces_and_tabs_fold_to_one_space():
+    blocks = parse_body("1.\u00a0Nội\tdung \u00a0 chính.")
+    assert (blocks[0].marker, blocks[0].text) == ("1.", "Nội dung chính.")
+
+
+def test_marker_separated_by_a_tab_is_recognised():
+    assert _signatures("-\tTuyên truyền.") == [(BULLET, "-", 1, "Tuyên truyền.")]
+
+
+def test_blank_lines_produce_no_blocks():
+    assert len(parse_body("\n\n1. Một.\n\n   \n\u00a0\n2. Hai.\n\n")) == 2
+
+
+def test_decomposed_input_is_normalised_to_composed():
+    decomposed = unicodedata.normalize("NFD", "I- MỤC ĐÍCH, YÊU CẦU")
+    block = parse_body(decomposed)[0]
+    assert block.kind is SECTION
+    assert block.text == "MỤC ĐÍCH, YÊU CẦU"
+    assert unicodedata.is_normalized("NFC", block.text)
+
+
+def test_byte_order_mark_and_zero_width_space_are_dropped():
+    assert parse_body("\ufeff1.\u200b Một.")[0].text == "Một."
+
+
+# Markers -----------------------------------------------------------------------------------
+
+
+def test_numbered_marker_with_space_before_dot():
+    assert _signatures("1 . Việc triển khai.") == [(ITEM, "1.", 1, "Việc triển khai.")]
+
+
+def test_sub_item_without_final_dot_before_capital_letter():
+    assert _signatures("1.1 Phần thứ nhất") == [(ITEM, "1.1.", 2, "Phần thứ nhất")]
+
+
+def test_number_without_final_dot_before_lower_case_is_text():
+    assert _signatures("1.1 triệu người tham gia.") == [
+        (PARAGRAPH, "", 0, "1.1 triệu người tham gia.")
+    ]
+
+
+def test_third_level_item():
+    assert _signatures("1.1.1. Chi tiết")[0][1:3] == ("1.1.1.", 3)
+
+
+def test_year_and_thousands_are_not_items():
+    kinds = [b.kind for b in parse_body("2024. Năm bản lề.\n\n1.000 người dự.")]
+    assert kinds == [PARAGRAPH, PARAGRAPH]
+
+
+def test_lettered_items_are_one_deeper_than_last_numbered_item():
+    text = "1. Một\na) Ý a\n1.1. Một một\nb) Ý b\nII- KHÁC\nc) Ý c"
+    assert [(b.marker, b.level) for b in parse_body(text)] == [
+        ("1.", 1),
+        ("a)", 2),
+        ("1.1.", 2),
+        ("b)", 3),
+        ("II-", 0),
+        ("c)", 1),
+    ]
+
+
+def test_bullets_are_one_deeper_than_the_item_they_follow():
+    text = "1. Một\n- x\n1.1. Một một\n- y\na) Ý a\n- z"
+    assert [(b.kind, b.level) for b in parse_body(text) if b.kind is BULLET] == [
+        (BULLET, 2),
+        (BULLET, 3),
+        (BULLET, 4),
+    ]
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "•", "+"])
+def test_bullet_characters_print_as_hyphen(dash):
+    assert _signatures(f"{dash} Tuyên truyền.") == [(BULLET, "-", 1, "Tuyên truyền.")]
+
+
+def test_negative_number_is_not_a_bullet():
+    assert parse_body("-5 độ C là nhiệt độ thấp nhất.")[0].kind is PARAGRAPH
+
+
+def test_dash_inside_text_stays_in_the_text():
+    blocks = parse_body("- Chính trị - kinh tế quốc tế.")
+    assert len(blocks) == 1
+    assert blocks[0].text == "Chính trị - kinh tế quốc tế."
+
+
+def test_dash_rule_is_not_a_bullet():
+    assert parse_body("-----")[0].kind is PARAGRAPH
+
+
+# Sections ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "marker", "text"),
+    [
+        ("I- MỤC ĐÍCH, YÊU CẦU", "I-", "MỤC ĐÍCH, YÊU CẦU"),
+        ("II. NỘI DUNG", "II.", "NỘI DUNG"),
+        ("I - MỤC ĐÍCH", "I-", "MỤC ĐÍCH"),
+        ("III – TỔ CHỨC THỰC HIỆN", "III-", "TỔ CHỨC THỰC HIỆN"),
+        ("IV-NHIỆM VỤ", "IV-", "NHIỆM VỤ"),
+        ("XX. KẾT LUẬN", "XX.", "KẾT LUẬN"),
+        ("II. Nội dung sinh hoạt", "II.", "Nội dung sinh hoạt"),
+    ],
+)
+def test_section_headings_are_recognised(line, marker, text):
+    assert _signatures(line) == [(SECTION, marker, 0, text)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Việt Nam là bạn, là đối tác tin cậy.",
+        "Ông Nguyễn Văn A phát biểu.",
+        "V. I. Lênin viết về ngoại giao",
+        "V. I. LÊNIN VÀ NGOẠI GIAO",
+        "V. Lênin viết rằng ngoại giao là một nghệ thuật. Ông nhấn mạnh điều đó",
+        "XXI. KHÔNG CÓ MỤC NÀY",
+        "I-rắc và I-ta-li-a ký kết hiệp định",
+        "X-quang phổi",
+        "II. Nội dung này viết thường và dài, " + "nhiều chữ " * 12 + "vẫn không phải đề mục",
+    ],
+)
+def test_prose_starting_like_a_roman_numeral_is_not_a_section(line):
+    assert parse_body(line)[0].kind is not SECTION
+
+
+# Hard wrap ---------------------------------------------------------------------------------
+
+
+def test_line_wrapped_mid_sentence_joins_previous_paragraph():
+    blocks = parse_body("Thực hiện Hướng dẫn số 52 của Ban\nTuyên giáo Thành ủy, như sau:")
+    assert [b.text for b in blocks] == [
+        "Thực hiện Hướng dẫn số 52 của Ban Tuyên giáo Thành ủy, như sau:"
+    ]
+
+
+def test_line_wrapped_mid_sentence_joins_previous_bullet():
+    blocks = parse_body("- Khẳng định bước phát triển\nvề tư duy lý luận.")
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BULLET, "Khẳng định bước phát triển về tư duy lý luận.")
+    ]
+
+
+@pytest.mark.parametrize("end", [".", ":", ";", "!", "?", "…", ".”"])
+def test_line_after_sentence_end_starts_new_paragraph(end):
+    assert len(parse_body(f"Câu thứ nhất{end}\nCâu thứ hai.")) == 2
+
+
+def test_line_after_blank_line_starts_new_paragraph():
+    assert len(parse_body("Câu chưa hết\n\ntiếp theo.")) == 2
+
+
+def test_item_title_without_dot_is_not_joined_to_next_marker():
+    text = "1. Những nội dung cốt lõi của tác phẩm\n1.1. Phần thứ nhất\n- Khẳng định."
+    assert [b.marker for b in parse_body(text)] == ["1.", "1.1.", "-"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "prose"),
+    [
+        ("I- MỤC ĐÍCH, YÊU CẦU", "Việc triển khai đợt sinh hoạt."),
+        ("II. Nội dung sinh hoạt", "Các chi bộ sinh hoạt theo chuyên đề"),
+    ],
+)
+def test_section_heading_is_not_joined_to_following_prose(heading, prose):
+    assert [b.kind for b in parse_body(f"{heading}\n{prose}")] == [SECTION, PARAGRAPH]
+
+
+def test_wrapped_upper_case_section_heading_is_joined():
+    assert _signatures("I- MỤC ĐÍCH,\nYÊU CẦU") == [(SECTION, "I-", 0, "MỤC ĐÍCH, YÊU CẦU")]
+
+
+def test_number_alone_on_its_line_takes_the_next_line_as_text():
+    assert _signatures("1.\nViệc triển khai.") == [(ITEM, "1.", 1, "Việc triển khai.")]
+
+
+def test_paragraph_takes_level_of_item_it_belongs_to():
+    blocks = parse_body("1.1. Phần thứ nhất.\nNội dung phần thứ nhất.")
+    assert [(b.kind, b.level) for b in blocks] == [(ITEM, 2), (PARAGRAPH, 2)]
+
+
+# Round trip --------------------------------------------------------------------------------
+
+MESSY = "\r\n".join(
+    [
+        "\ufeffThực hiện Hướng dẫn số 52 của Ban",
+        "Tuyên giáo,\tnhư sau:",
+        "",
+        unicodedata.normalize("NFD", "I - MỤC ĐÍCH,"),
+        "YÊU CẦU",
+        "1 . Những nội dung\u00a0cốt lõi",
+        "1.1 Phần thứ nhất",
+        "Nội dung bị ngắt",
+        "dòng giữa câu.",
+        "• Ý một",
+        "a ) Ý a",
+        "–\tÝ hai;",
+        "V. I. Lênin viết",
+        "",
+        "-5 độ C.",
+        "2.",
+        "Giá trị của tác phẩm",
+        "II. Nội dung sinh hoạt",
+        "Đoạn văn sau đề mục",
+        "1.",
+        "",
+        "- ",
+    ]
+)
+
+
+def test_round_trip_of_messy_paste_is_stable():
+    blocks = parse_body(MESSY)
+    assert parse_body(render_plain(blocks)) == blocks
+
+
+def test_render_plain_writes_one_block_per_line_with_printed_markers():
+    blocks = parse_body("I - MỤC ĐÍCH\n1 . Một\n• Ý.\nĐoạn.")
+    assert render_plain(blocks) == "I- MỤC ĐÍCH\n1. Một\n- Ý.\n\nĐoạn.\n"
+
+
+def test_render_plain_of_no_blocks_is_empty():
+    assert render_plain([]) == ""
