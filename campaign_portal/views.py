@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from campaign_portal.celery import app
 from units import selectors
 from units.access import grants_for
 from units.models import Role
@@ -51,8 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def _broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from campaign_portal.celery import app
-
     # Bounded, so a load balancer's probe gets its answer: one immediate retry (kombu would
     # sleep two seconds first) and a connect timeout (redis would wait for the OS's).
     try:

@@ -34,12 +34,12 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: UnitKind, **fi
     if parent is None:
         if actor is not None and not actor.is_superuser:
             raise ValidationError("Chỉ quản trị hệ thống được tạo đơn vị gốc.", code="forbidden")
-        unit = Unit(kind=kind, **fields)
-        unit.full_clean(exclude=["path", "depth"])
-        return Unit.objects.add_root(instance=unit)
-    _require(actor, Capability.MANAGE, parent)
+    else:
+        _require(actor, Capability.MANAGE, parent)
     unit = Unit(kind=kind, **fields)
-    unit.full_clean(exclude=["path", "depth"])
+    unit.full_clean(exclude=["path", "depth"])  # treebeard sets the tree fields
+    if parent is None:
+        return Unit.objects.add_root(instance=unit)
     return Unit.objects.add_child(parent, instance=unit)
 
 
@@ -574,7 +574,7 @@ def unit_import_run(*, unit_import: UnitImport) -> UnitImport:
 @transaction.atomic
 def unit_import_start(*, actor: User, file_name: str, content: bytes) -> UnitImport:
     """Store the uploaded file and queue its import once this transaction commits."""
-    from .tasks import run_unit_import
+    from .tasks import run_unit_import  # tasks.py imports this module
 
     if not grants_for(actor).paths_for(Capability.MANAGE):
         raise ValidationError("Bạn không có quyền nhập danh sách đơn vị.", code="forbidden")

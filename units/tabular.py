@@ -127,7 +127,7 @@ def read_spreadsheet(file_name: str, content: bytes) -> ParsedFile:
 
 
 def write_xlsx(rows: Iterable[dict[str, object]]) -> bytes:
-    workbook = Workbook(write_only=False)
+    workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Đơn vị"
     sheet.append([c.header for c in COLUMNS])

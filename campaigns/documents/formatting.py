@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 
-from campaigns.documents.profiles import FormatProfile
-
-NUMBER_PREFIX = "Số"
+from campaigns.documents.profiles import DEFAULT_PROFILE, FormatProfile, get_profile
 
 
 def _nfc(value: str) -> str:
@@ -38,12 +36,12 @@ def document_symbol(*, number: int, type_code: str, issuer_code: str) -> str:
     return f"{number:02d}-{type_code}/{issuer_code}"
 
 
-def number_line(symbol: str) -> str:
+def number_line(symbol: str, profile: FormatProfile | None = None) -> str:
     """The header's number line: "Số 32-HD/BTGĐUK", with no colon after "Số"."""
     symbol = _nfc(symbol.strip())
     if not symbol:
         raise ValueError("symbol must not be empty")
-    return f"{NUMBER_PREFIX} {symbol}"
+    return f"{(profile or get_profile(DEFAULT_PROFILE)).number_prefix} {symbol}"
 
 
 def date_line(*, place: str, day: datetime.date, profile: FormatProfile) -> str:
