@@ -1,0 +1,603 @@
+"""Renderers of a directive: a DocumentContext to HTML (preview and print), PDF and .docx."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from campaigns.documents.body import Block, BlockKind
+from campaigns.documents.context import DocumentContext
+from campaigns.documents.profiles import Align, FormatProfile, TextStyle
+
+__all__ = ["render_docx", "render_html", "render_pdf"]
+
+TEMPLATE = "documents/directive_page.html"
+
+# Word users have Times New Roman; the profile's "Portal Serif" is the vendored web face with
+# the same metrics, which Word would not find.
+DOCX_FONT = "Times New Roman"
+# Gap between a table column's text and its neighbour, in both the HTML and the .docx.
+_CELL_PADDING_MM = 1.5
+_PT_PER_MM = 72 / 25.4
+
+
+# HTML and PDF ------------------------------------------------------------------------------
+
+
+def render_html(ctx: DocumentContext, *, standalone: bool = True) -> str:
+    """The directive as HTML: a print document for WeasyPrint, or a preview fragment.
+
+    The fragment's stylesheet only names ``.doc-`` classes, so it can sit inside a Bootstrap
+    page; its fonts come from the static font stylesheet the browser loads by URL.
+    """
+    profile = ctx.profile
+    stylesheet = profile.font_stylesheet if standalone else static(profile.font_stylesheet)
+    html = render_to_string(
+        TEMPLATE,
+        {
+            "ctx": ctx,
+            "profile": profile,
+            "standalone": standalone,
+            "font_stylesheet_url": stylesheet,
+            "css": _css(profile, standalone=standalone),
+            "pdf_title": ctx.title or ctx.number_line,
+        },
+    )
+    return html.strip()
+
+
+def render_pdf(ctx: DocumentContext) -> bytes:
+    """The directive as PDF, set only in the vendored fonts (never a system font)."""
+    # WeasyPrint costs about a second to import: only processes that print pay for it.
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    html = HTML(
+        string=render_html(ctx, standalone=True),
+        # The template links the profile's font stylesheet relative to the static directory.
+        base_url=_static_root(ctx.profile).as_uri() + "/",
+    )
+    return html.write_pdf(font_config=font_config)
+
+
+def _static_root(profile: FormatProfile) -> Path:
+    """The static directory that holds the profile's font stylesheet."""
+    found = finders.find(profile.font_stylesheet)
+    if isinstance(found, str):
+        depth = len(Path(profile.font_stylesheet).parts)
+        return Path(found).parents[depth - 1]
+    return Path(settings.STATICFILES_DIRS[0])
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _text_css(style: TextStyle) -> str:
+    """Declarations setting one element as its profile style says."""
+    return "; ".join(
+        [
+            f"font-size: {_num(style.size_pt)}pt",
+            f"font-weight: {'bold' if style.bold else 'normal'}",
+            f"font-style: {'italic' if style.italic else 'normal'}",
+            f"text-decoration: {'underline' if style.underline else 'none'}",
+            f"text-transform: {'uppercase' if style.uppercase else 'none'}",
+            f"text-align: {style.align}",
+        ]
+    )
+
+
+def _css(profile: FormatProfile, *, standalone: bool) -> SafeString:
+    """The page's stylesheet, every figure taken from the profile.
+
+    ``standalone`` adds the @page rules (paper, margins, page numbers) and the draft
+    watermark; the preview instead draws the page as a sheet with the margins as padding.
+    """
+    p = profile
+    line_pt = p.body.size_pt * p.line_height  # one "blank line" of body text
+    gap = f"{_num(p.space_before_paragraph_pt)}pt"
+    rules: list[tuple[str, str]] = []
+    if standalone:
+        margins = " ".join(
+            f"{_num(m)}mm"
+            for m in (p.margin_top_mm, p.margin_right_mm, p.margin_bottom_mm, p.margin_left_mm)
+        )
+        rules += [
+            # The user agent's 8 px body margin would add to the profile's page margins.
+            ("html, body", "margin: 0; padding: 0"),
+            (
+                "@page",
+                f"size: {_num(p.paper_width_mm)}mm {_num(p.paper_height_mm)}mm; margin: {margins}",
+            ),
+            (
+                f"@page :nth(n+{p.page_number_from})",
+                "@top-center { content: counter(page); "
+                f'font-family: "{p.font_family}"; {_text_css(p.page_number)} }}',
+            ),
+        ]
+    page = [
+        f'font-family: "{p.font_family}"',
+        _text_css(p.body),
+        f"line-height: {_num(p.line_height)}",
+        "color: #000",
+        "position: relative",
+        "orphans: 2",
+        "widows: 2",
+        "overflow-wrap: break-word",
+    ]
+    # The draft label sits centred in the top margin of page 1, outside the text block.
+    draft_top, draft_right = f"{_num(-p.margin_top_mm / 2)}mm", "0"
+    if not standalone:
+        page += [
+            "box-sizing: border-box",
+            f"width: {_num(p.paper_width_mm)}mm",
+            "max-width: 100%",
+            f"min-height: {_num(p.paper_height_mm)}mm",
+            f"padding: {_num(p.margin_top_mm)}mm {_num(p.margin_right_mm)}mm "
+            f"{_num(p.margin_bottom_mm)}mm {_num(p.margin_left_mm)}mm",
+            "margin: 0 auto",
+            "background: #fff",
+            "box-shadow: 0 0 0.5rem rgba(0, 0, 0, 0.25)",
+        ]
+        draft_top, draft_right = f"{_num(p.margin_top_mm / 2)}mm", f"{_num(p.margin_right_mm)}mm"
+    block = "display: block; margin: 0; padding: 0"
+    paragraph = f"{block}; {_text_css(p.body)}; text-indent: {_num(p.first_line_indent_mm)}mm"
+    rules += [
+        (".doc-page", "; ".join(page)),
+        (
+            ".doc-draft-mark",
+            f"position: absolute; top: {draft_top}; right: {draft_right}; "
+            "transform: translateY(-50%); margin: 0; padding: 0.5mm 3mm; border: 1.5pt solid #000; line-height: 1.2; "
+            f"font-size: {_num(p.body.size_pt)}pt; font-weight: bold; font-style: normal",
+        ),
+        (
+            ".doc-header, .doc-closing",
+            "width: 100%; table-layout: fixed; border-collapse: collapse; border: 0; "
+            "margin: 0; background: transparent",
+        ),
+        (
+            ".doc-cell",
+            f"width: 50%; vertical-align: top; border: 0; padding: 0 {_num(_CELL_PADDING_MM)}mm",
+        ),
+        # Outer cells reach the text block's edges, so "Nơi nhận:" lines up with the body.
+        (".doc-cell-start", "padding-left: 0"),
+        (".doc-cell-end", "padding-right: 0"),
+        (".doc-center", "text-align: center"),
+        (".doc-superior", f"{block}; {_text_css(p.superior_body)}"),
+        (".doc-issuing", f"{block}; {_text_css(p.issuing_body)}"),
+        (".doc-star", f"{block}; {_text_css(p.star_style)}"),
+        # Keeps the blank run of a draft's number ("Số     -HD/…") as wide as it was typed.
+        (".doc-number", f"{block}; {_text_css(p.number_style)}; white-space: pre-wrap"),
+        (".doc-cv-subject", f"{block}; {_text_css(p.cv_subject_style)}"),
+        (".doc-party", f"{block}; {_text_css(p.party_header_style)}"),
+        # An inline box is exactly as long as its text, so its border is the rule under it.
+        (
+            ".doc-party-rule",
+            "display: inline-block; padding-bottom: 1pt; "
+            + ("border-bottom: 1pt solid #000" if p.party_rule == "solid" else "border: 0"),
+        ),
+        (".doc-date", f"{block}; {_text_css(p.date_style)}"),
+        (".doc-title", f"{block}; margin-top: {_num(line_pt)}pt; break-after: avoid"),
+        (".doc-type-name", f"{block}; {_text_css(p.type_name_style)}"),
+        (".doc-subject", f"{block}; {_text_css(p.subject_style)}"),
+        (".doc-separator", f"{block}; {_text_css(replace(p.body, align='center'))}"),
+        (".doc-p", f"{paragraph}; margin-top: {gap}"),
+        (
+            ".doc-section",
+            f"{block}; {_text_css(p.section_heading)}; margin-top: {gap}; break-after: avoid",
+        ),
+        (".doc-marker", f"font-weight: {'bold' if p.item_number_bold else 'inherit'}"),
+        (
+            ".doc-closing",
+            f"margin-top: {_num(line_pt)}pt; break-inside: avoid; break-before: avoid",
+        ),
+        (".doc-signature", "break-inside: avoid"),
+        (".doc-recipients-heading", f"{block}; {_text_css(p.recipients_heading_style)}"),
+        (".doc-recipient", f"{block}; {_text_css(p.recipient_line_style)}"),
+        (".doc-authority", f"{block}; {_text_css(p.signing_authority_style)}"),
+        (".doc-position", f"{block}; {_text_css(p.signer_position_style)}"),
+        (".doc-signature-space", f"{block}; height: {_num(p.signature_blank_lines * line_pt)}pt"),
+        (".doc-signer", f"{block}; {_text_css(p.signer_name_style)}"),
+    ]
+    if standalone:
+        # A faint diagonal mark on every page, so that no page of a draft passes for issued.
+        rules.append(
+            (
+                ".doc-watermark",
+                "position: fixed; top: 45%; left: 0; right: 0; margin: 0; text-align: center; "
+                f"font-size: {_num(p.body.size_pt * 6)}pt; font-weight: bold; "
+                "color: rgba(0, 0, 0, 0.08); transform: rotate(-35deg); z-index: -1",
+            )
+        )
+    return mark_safe("\n".join(f"{selector} {{ {body} }}" for selector, body in rules))  # noqa: S308 - built here from profile numbers and names, no user text
+
+
+# .docx -------------------------------------------------------------------------------------
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def render_docx(ctx: DocumentContext) -> bytes:
+    """The directive as an editable Word file laid out like the PDF."""
+    p = ctx.profile
+    document = Document()
+    document.core_properties.title = ctx.title or ctx.number_line
+    _set_default_font(document, p)
+
+    section = document.sections[0]
+    _set_page(section, p)
+    _set_page_numbers(section, p)
+    if ctx.is_draft:
+        _add_draft_mark(section, p)
+
+    # The default template opens with an empty paragraph: reuse it or drop it.
+    for stray in document.paragraphs:
+        stray._element.getparent().remove(stray._element)
+
+    _add_header(document, ctx)
+    if ctx.has_title:
+        type_name = _paragraph(document, p.type_name_style, space_before_pt=_line_pt(p))
+        _add_run(type_name, ctx.type_name, p.type_name_style)
+        type_name.paragraph_format.keep_with_next = True
+        subject = _paragraph(document, p.subject_style)
+        _add_lines(subject, ctx.subject.splitlines() or [""], p.subject_style)
+        subject.paragraph_format.keep_with_next = True
+        separator = _paragraph(document, p.body, align="center")
+        _add_run(separator, p.title_separator, p.body)
+        separator.paragraph_format.keep_with_next = True
+    if ctx.basis:
+        _add_body_paragraph(document, p, [(ctx.basis, False)])
+    for block in ctx.blocks:
+        _add_block(document, p, block)
+    _add_closing(document, ctx)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _line_pt(profile: FormatProfile) -> float:
+    return profile.body.size_pt * profile.line_height
+
+
+def _set_default_font(document: DocxDocument, profile: FormatProfile) -> None:
+    """Times New Roman for every script, so Vietnamese never falls to a theme font."""
+    normal = document.styles["Normal"]
+    normal.font.name = DOCX_FONT
+    normal.font.size = Pt(profile.body.size_pt)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = profile.line_height
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    fonts = [normal.element.get_or_add_rPr().get_or_add_rFonts()]
+    if defaults is not None:
+        fonts += defaults.iter(qn("w:rFonts"))
+    for r_fonts in fonts:
+        for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+            r_fonts.set(qn(f"w:{attribute}"), DOCX_FONT)
+            # A theme font attribute would win over the name.
+            r_fonts.attrib.pop(qn(f"w:{attribute}Theme"), None)
+
+
+def _set_page(section: Section, profile: FormatProfile) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Mm(profile.paper_width_mm)
+    section.page_height = Mm(profile.paper_height_mm)
+    section.top_margin = Mm(profile.margin_top_mm)
+    section.bottom_margin = Mm(profile.margin_bottom_mm)
+    section.left_margin = Mm(profile.margin_left_mm)
+    section.right_margin = Mm(profile.margin_right_mm)
+    # Centre a line of page-number text vertically in the top margin.
+    number_height_mm = profile.page_number.size_pt * profile.line_height / _PT_PER_MM
+    section.header_distance = Mm(max((profile.margin_top_mm - number_height_mm) / 2, 0))
+    section.footer_distance = Mm(profile.margin_bottom_mm / 2)
+
+
+def _set_page_numbers(section: Section, profile: FormatProfile) -> None:
+    """A centred PAGE field in the header; page 1 gets its own, empty, header.
+
+    Word can only tell the first page apart, so any ``page_number_from`` above 1 starts at 2.
+    """
+    section.different_first_page_header_footer = profile.page_number_from > 1
+    section.first_page_header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = _ALIGN[profile.page_number.align]
+    paragraph.paragraph_format.line_spacing = profile.line_height
+    for kind, text in (("begin", ""), ("instr", " PAGE "), ("separate", ""), ("text", "2")):
+        run = paragraph.add_run()
+        _format_run(run, profile.page_number)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text
+        else:
+            run._r.append(_fld_char(kind))
+    end = paragraph.add_run()
+    end._r.append(_fld_char("end"))
+
+
+def _fld_char(kind: str) -> BaseOxmlElement:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def _add_draft_mark(section: Section, profile: FormatProfile) -> None:
+    """A bold boxed label at the top right of page 1, in the margin the page number leaves."""
+    header = section.first_page_header if profile.page_number_from > 1 else section.header
+    paragraph = header.add_paragraph() if header.paragraphs[0].text else header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(profile.draft_mark)
+    _format_run(run, TextStyle(profile.body.size_pt, bold=True))
+    border = OxmlElement("w:bdr")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "2"), ("color", "000000")):
+        border.set(qn(f"w:{key}"), value)
+    run._r.get_or_add_rPr().insert_element_before(
+        border, "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang"
+    )
+
+
+def _format_run(run: Run, style: TextStyle) -> None:
+    run.font.size = Pt(style.size_pt)
+    run.font.bold = style.bold
+    run.font.italic = style.italic
+    run.font.underline = style.underline
+
+
+def _add_run(paragraph: Paragraph, text: str, style: TextStyle, *, bold: bool | None = None) -> Run:
+    run = paragraph.add_run(text.upper() if style.uppercase else text)
+    _format_run(run, style)
+    if bold is not None:
+        run.font.bold = bold
+    return run
+
+
+def _add_lines(paragraph: Paragraph, lines: Iterable[str], style: TextStyle) -> None:
+    """Lines the author broke by hand, as line breaks inside one paragraph."""
+    for index, line in enumerate(lines):
+        run = _add_run(paragraph, line, style)
+        if index:
+            run._r.addprevious(_break())
+
+
+def _break() -> BaseOxmlElement:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    return run
+
+
+def _paragraph(
+    container: DocxDocument | _Cell,
+    style: TextStyle,
+    *,
+    align: Align | None = None,
+    space_before_pt: float = 0,
+    first: bool = False,
+) -> Paragraph:
+    """A new paragraph (or a cell's first, empty one) aligned as the style says."""
+    if first and isinstance(container, _Cell):
+        paragraph = container.paragraphs[0]
+    else:
+        paragraph = container.add_paragraph()
+    paragraph.alignment = _ALIGN[align or style.align]
+    paragraph.paragraph_format.space_before = Pt(space_before_pt)
+    paragraph.paragraph_format.space_after = Pt(0)
+    return paragraph
+
+
+def _borderless_table(document: DocxDocument, profile: FormatProfile, rows: int) -> Table:
+    """Two equal columns across the text width, with no rules: the header and closing grids."""
+    table = document.add_table(rows=rows, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    text_width_mm = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(round(text_width_mm * _PT_PER_MM * 20)))
+    for column in table.columns:
+        column.width = Mm(text_width_mm / 2)
+        for cell in column.cells:
+            cell.width = Mm(text_width_mm / 2)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(round(_CELL_PADDING_MM * _PT_PER_MM * 20)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
+    tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+    return table
+
+
+def _add_header(document: DocxDocument, ctx: DocumentContext) -> None:
+    """Issuing bodies left, party header right; the date on the number's row so they align."""
+    p = ctx.profile
+    table = _borderless_table(document, p, rows=2)
+    left, right = table.rows[0].cells
+    first = True
+    for text, style in (
+        (ctx.superior_body, p.superior_body),
+        (ctx.issuing_body, p.issuing_body),
+        (p.star, p.star_style),
+    ):
+        if text:
+            _add_run(_paragraph(left, style, align="center", first=first), text, style)
+            first = False
+
+    party = _paragraph(right, p.party_header_style, align="center", first=True)
+    _add_run(party, p.party_header, p.party_header_style)
+    _rule_under(party, p)
+
+    number_cell, date_cell = table.rows[1].cells
+    _add_run(
+        _paragraph(number_cell, p.number_style, align="center", first=True),
+        ctx.number_line,
+        p.number_style,
+    )
+    if not ctx.has_title and ctx.subject:
+        subject = _paragraph(number_cell, p.cv_subject_style, align="center")
+        _add_lines(subject, ctx.subject.splitlines(), p.cv_subject_style)
+    _add_run(
+        _paragraph(date_cell, p.date_style, align="center", first=True), ctx.date_line, p.date_style
+    )
+
+
+def _rule_under(paragraph: Paragraph, profile: FormatProfile) -> None:
+    """A bottom border indented on both sides so that it is as long as the party header."""
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    border.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
+    )
+    style = profile.party_header_style
+    text = profile.party_header.upper() if style.uppercase else profile.party_header
+    width_pt = _text_width_pt(text, style, profile)
+    if width_pt is None:
+        return
+    text_width_mm = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
+    column_pt = (text_width_mm / 2 - 2 * _CELL_PADDING_MM) * _PT_PER_MM
+    indent = max((column_pt - width_pt) / 2 - 1, 0)
+    paragraph.paragraph_format.left_indent = Pt(indent)
+    paragraph.paragraph_format.right_indent = Pt(indent)
+
+
+def _text_width_pt(text: str, style: TextStyle, profile: FormatProfile) -> float | None:
+    """Advance width of a line in the vendored face (Times New Roman's metrics), or None."""
+    path = _font_file(profile.font_stylesheet, bold=style.bold, italic=style.italic)
+    if path is None:
+        return None
+    cmap, advances, units_per_em = _font_metrics(path)
+    notdef = advances.get(".notdef", units_per_em // 2)
+    units = sum(advances.get(cmap.get(ord(char), ".notdef"), notdef) for char in text)
+    return units * style.size_pt / units_per_em
+
+
+@functools.cache
+def _font_file(stylesheet: str, *, bold: bool, italic: bool) -> str | None:
+    """The font file the static font stylesheet declares for this weight and slant."""
+    found = finders.find(stylesheet)
+    if not isinstance(found, str):
+        return None
+    css_path = Path(found)
+    want = ("italic" if italic else "normal", "700" if bold else "400")
+    for face in re.findall(r"@font-face\s*{([^}]*)}", css_path.read_text(encoding="utf-8")):
+        slant = re.search(r"font-style:\s*(\w+)", face)
+        weight = re.search(r"font-weight:\s*(\w+)", face)
+        url = re.search(r'url\("?([^")]+)"?\)', face)
+        if slant and weight and url and (slant[1], weight[1].replace("bold", "700")) == want:
+            return str(css_path.parent / url[1])
+    return None
+
+
+@functools.cache
+def _font_metrics(path: str) -> tuple[dict[int, str], dict[str, int], int]:
+    # fontTools comes with WeasyPrint, which subsets fonts with it.
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    advances = {name: metric[0] for name, metric in font["hmtx"].metrics.items()}
+    return font.getBestCmap(), advances, font["head"].unitsPerEm
+
+
+def _add_body_paragraph(
+    document: DocxDocument, profile: FormatProfile, parts: list[tuple[str, bool]]
+) -> Paragraph:
+    """A justified body paragraph with the first-line indent; parts are (text, bold) runs."""
+    paragraph = _paragraph(
+        document, profile.body, space_before_pt=profile.space_before_paragraph_pt
+    )
+    paragraph.paragraph_format.first_line_indent = Mm(profile.first_line_indent_mm)
+    paragraph.paragraph_format.line_spacing = profile.line_height
+    for text, bold in parts:
+        _add_run(paragraph, text, profile.body, bold=bold or profile.body.bold)
+    return paragraph
+
+
+def _add_block(document: DocxDocument, profile: FormatProfile, block: Block) -> None:
+    if block.kind is BlockKind.SECTION:
+        style = profile.section_heading
+        heading = _paragraph(document, style, space_before_pt=profile.space_before_paragraph_pt)
+        heading.paragraph_format.line_spacing = profile.line_height
+        heading.paragraph_format.keep_with_next = True
+        _add_run(heading, f"{block.marker} {block.text}", style)
+    elif block.kind is BlockKind.ITEM:
+        parts = [(block.marker, profile.item_number_bold)]
+        if block.text:
+            parts.append((f" {block.text}", False))
+        _add_body_paragraph(document, profile, parts)
+    elif block.kind is BlockKind.BULLET:
+        _add_body_paragraph(document, profile, [(f"{block.marker} {block.text}", False)])
+    else:
+        _add_body_paragraph(document, profile, [(block.text, False)])
+
+
+def _add_closing(document: DocxDocument, ctx: DocumentContext) -> None:
+    """Recipients left, signature right, in one row that Word may not split across pages."""
+    p = ctx.profile
+    table = _borderless_table(document, p, rows=1)
+    row = table.rows[0]
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    recipients, signature = row.cells
+
+    heading = _paragraph(recipients, p.recipients_heading_style, first=True)
+    heading.paragraph_format.space_before = Pt(_line_pt(p))
+    _add_run(heading, p.recipients_heading, p.recipients_heading_style)
+    for line in ctx.recipients:
+        paragraph = _paragraph(recipients, p.recipient_line_style)
+        _add_run(paragraph, f"{p.recipient_line_prefix}{line}", p.recipient_line_style)
+
+    lines: list[tuple[str, TextStyle]] = []
+    if ctx.signing_authority:
+        lines.append((ctx.signing_authority, p.signing_authority_style))
+    lines.append((ctx.signer_position, p.signer_position_style))
+    lines += [("", p.body)] * p.signature_blank_lines
+    lines.append((ctx.signer_name, p.signer_name_style))
+    for index, (text, style) in enumerate(lines):
+        paragraph = _paragraph(signature, style, align="center", first=index == 0)
+        if index == 0:
+            paragraph.paragraph_format.space_before = Pt(_line_pt(p))
+        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
+        _add_run(paragraph, text, style)
