@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from campaign_portal.celery import app
+from campaigns import selectors as campaign_selectors
 from units import selectors
 from units.access import grants_for
 from units.models import Role
@@ -46,6 +47,10 @@ def home(request: HttpRequest) -> HttpResponse:
             }
             for unit in units
         ]
+    if role in {Role.STAFF, Role.SECRETARY}:
+        # The ten newest of each list; the full lists are paginated pages of their own.
+        context["received"] = list(campaign_selectors.received_for(request.user)[:10])
+        context["directives"] = list(campaign_selectors.directives_issued_for(request.user)[:10])
     return render(request, HOME_TEMPLATES[role], context)
 
 

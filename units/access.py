@@ -154,3 +154,116 @@ def access_unit_import(user: User, pk: int) -> UnitImport:
     if found is None:
         raise Http404("Không tìm thấy lần nhập.")
     return found
+
+
+# ---------------------------------------------------------------------------- campaigns, directives
+# A directive is seen by those who see its issuer, and by those who see one of its recipients;
+# it is written (while a draft) by those who may issue for its issuer. Imports are local because
+# campaigns' models import this app's models.
+
+
+def issuer_units_for(user: User) -> QuerySet[Unit]:
+    """Units the user may issue directives for: their own units and those units' organs."""
+    grants = grants_for(user)
+    own = [m.unit for m in grants.memberships if Capability.ISSUE in ROLE_CAPABILITIES[m.role]]
+    if grants.everything:
+        own = list(Unit.objects.filter(depth=1))
+    if not own:
+        return Unit.objects.none()
+    query = Q(pk__in=[u.pk for u in own])
+    for unit in own:
+        query |= Q(path__startswith=unit.path, depth=unit.depth + 1, kind__is_organ=True)
+    return (
+        Unit.objects.filter(query, kind__issues_documents=True, is_active=True)
+        .select_related("kind")
+        .order_by("path")
+    )
+
+
+def directives_visible_to(user: User) -> QuerySet:
+    from campaigns.models import Directive, DirectiveRecipient
+
+    received = DirectiveRecipient.objects.filter(scope_q(user, Capability.VIEW, "unit__"))
+    return Directive.objects.filter(
+        scope_q(user, Capability.VIEW, "issuer__") | Q(pk__in=received.values("directive_id"))
+    )
+
+
+def access_directive(user: User, pk: int, *, for_edit: bool = False):
+    """The directive, if the user may see it (or, for_edit, write for its issuer); else 404.
+
+    for_edit does not look at the status: views and services refuse to change an issued
+    directive with a message, which is kinder than a 404 for a document the user can read.
+    """
+    from campaigns.models import Directive
+
+    directives = (
+        Directive.objects.filter(scope_q(user, Capability.ISSUE, "issuer__"))
+        if for_edit
+        else directives_visible_to(user)
+    )
+    found = (
+        directives.filter(pk=pk)
+        .select_related("kind", "campaign", "issuer", "issuer__kind", "replaces")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy văn bản.")
+    return found
+
+
+def access_recipient(user: User, pk: int):
+    """A received directive's recipient row, if the user may issue for that unit: to implement."""
+    from campaigns.models import Directive, DirectiveRecipient
+
+    found = (
+        DirectiveRecipient.objects.filter(
+            scope_q(user, Capability.ISSUE, "unit__"),
+            pk=pk,
+            directive__status=Directive.Status.ISSUED,
+        )
+        .select_related("unit", "unit__kind", "directive", "directive__kind", "directive__campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy văn bản được giao.")
+    return found
+
+
+def campaigns_visible_to(user: User, *, for_edit: bool = False) -> QuerySet:
+    """Campaigns whose owner the user sees or which hold a directive the user sees; for_edit:
+    campaigns of units the user may issue for."""
+    from campaigns.models import Campaign
+
+    if for_edit:
+        return Campaign.objects.filter(scope_q(user, Capability.ISSUE, "owner__"))
+    return Campaign.objects.filter(
+        scope_q(user, Capability.VIEW, "owner__")
+        | Q(pk__in=directives_visible_to(user).values("campaign_id"))
+    )
+
+
+def access_campaign(user: User, pk: int, *, for_edit: bool = False):
+    """The campaign if visible (for_edit: editable) to the user; 404 otherwise."""
+    found = (
+        campaigns_visible_to(user, for_edit=for_edit).filter(pk=pk).select_related("owner").first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy đợt sinh hoạt.")
+    return found
+
+
+def access_material(user: User, pk: int, *, for_edit: bool = False):
+    """A study material, through its campaign's visibility."""
+    from campaigns.models import StudyMaterial
+
+    found = (
+        StudyMaterial.objects.filter(
+            campaign__in=campaigns_visible_to(user, for_edit=for_edit), pk=pk
+        )
+        .select_related("campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy tài liệu.")
+    return found

@@ -14,4 +14,5 @@ def access(request: HttpRequest) -> dict:
         "nav_roles": grants.roles,
         "nav_memberships": grants.memberships,
         "nav_can_manage": can_anywhere(user, Capability.MANAGE),
+        "nav_can_issue": can_anywhere(user, Capability.ISSUE),
     }

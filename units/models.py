@@ -54,6 +54,13 @@ class UnitKind(models.Model):
         default=False,
         help_text=_("Đảng bộ cơ sở, chi bộ cơ sở: dùng khi gửi văn bản cho cả cấp."),
     )
+    is_organ = models.BooleanField(
+        _("là cơ quan tham mưu của cấp ủy"),
+        default=False,
+        help_text=_(
+            "Các ban, văn phòng: ban hành văn bản thay cấp ủy, không nhận văn bản để thực hiện."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:

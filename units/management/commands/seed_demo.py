@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from campaigns.demo import seed_demo_campaign
 from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_world
 from units.models import Role
 
@@ -14,6 +15,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Dữ liệu mẫu: thêm {units} đơn vị, {users} người dùng (chạy lại không đổi gì)."
         )
+        if seed_demo_campaign():
+            self.stdout.write(
+                "Đợt sinh hoạt mẫu: Hướng dẫn 52-HD/BTGTU, Hướng dẫn 32-HD/BTGĐUK "
+                "và kế hoạch thực hiện của hai đảng bộ cơ sở."
+            )
         self.stdout.write("")
         self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/ với mật khẩu " + DEMO_PASSWORD)
         width = max(len(login.username) for login in DEMO_LOGINS)

@@ -1,0 +1,245 @@
+"""Forms for campaigns, materials and directives: validation and crispy layout, no writes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
+from campaigns.selectors import Level, committee_of, recipient_candidates
+from units.access import campaigns_visible_to, issuer_units_for
+from units.forms import DateInput
+from units.models import Unit, User
+
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+MATERIAL_EXTENSIONS = {".pdf", ".docx", ".doc", ".epub", ".jpg", ".jpeg", ".png", ".txt"}
+
+
+class _Crispy:
+    submit_label = "Lưu"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class CampaignForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["owner", "title", "subject", "summary", "start_date", "end_date"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = issuer_units_for(user)
+        if self.instance.pk:
+            del self.fields["owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "Ngày kết thúc không được trước ngày bắt đầu.")
+        return cleaned
+
+
+class MaterialForm(_Crispy, forms.ModelForm):
+    submit_label = "Thêm tài liệu"
+
+    # A link typed without a scheme is read as https (Django 6's default, chosen now).
+    url = forms.URLField(label="Đường dẫn", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = StudyMaterial
+        fields = ["title", "kind", "url", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        if Path(upload.name).suffix.lower() not in MATERIAL_EXTENSIONS:
+            allowed = ", ".join(sorted(MATERIAL_EXTENSIONS))
+            raise forms.ValidationError(
+                f"Loại tệp này không được nhận. Chỉ nhận: {allowed}.", code="bad_type"
+            )
+        if upload.size > MATERIAL_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Tệp quá lớn ({filesizeformat(upload.size)}); tối đa "
+                f"{filesizeformat(MATERIAL_MAX_BYTES)}.",
+                code="too_large",
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("url") and not cleaned.get("file") and not self.errors:
+            raise forms.ValidationError(
+                "Nhập đường dẫn hoặc chọn tệp cho tài liệu.", code="material_empty"
+            )
+        return cleaned
+
+
+class DirectiveCreateForm(_Crispy, forms.Form):
+    """The three choices that fix a draft's header: campaign, type and issuing body."""
+
+    submit_label = "Tạo dự thảo"
+
+    campaign = forms.ModelChoiceField(label="Đợt sinh hoạt", queryset=Campaign.objects.none())
+    kind = forms.ModelChoiceField(label="Loại văn bản", queryset=DirectiveKind.objects.all())
+    issuer = forms.ModelChoiceField(label="Cơ quan ban hành", queryset=Unit.objects.none())
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_visible_to(user).order_by("-start_date")
+        self.fields["issuer"].queryset = issuer_units_for(user)
+        self.fields["kind"].initial = DirectiveKind.objects.filter(code="HD").first()
+
+
+class DirectiveForm(forms.ModelForm):
+    """The draft's text, laid out by the template beside the live preview."""
+
+    class Meta:
+        model = Directive
+        fields = [
+            "kind",
+            "superior_body",
+            "issuing_body",
+            "symbol_code",
+            "place",
+            "issue_date",
+            "subject",
+            "basis",
+            "body",
+            "audience",
+            "recipient_lines",
+            "signing_authority",
+            "signer_position",
+            "signer_name",
+            "requires_implementing",
+            "requires_sessions",
+        ]
+        widgets = {
+            "issue_date": DateInput(),
+            "subject": forms.Textarea(attrs={"rows": 3}),
+            "basis": forms.Textarea(attrs={"rows": 4}),
+            "body": forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+            "audience": forms.Textarea(attrs={"rows": 2}),
+            "recipient_lines": forms.Textarea(attrs={"rows": 6}),
+        }
+        labels = {"issue_date": "Ngày ban hành (dự kiến)"}
+        # Only the subject is needed to save a draft; the issue page lists what else is missing.
+        help_texts = {"issue_date": "Để trống: lấy ngày ban hành thực tế."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].required = True
+
+
+class MilestoneForm(forms.Form):
+    # An empty first choice, so that a blank extra row posts nothing and is left out.
+    kind = forms.ChoiceField(label="Loại mốc", choices=[("", "—"), *Milestone.Kind.choices])
+    title = forms.CharField(label="Nội dung", max_length=255, required=False)
+    due_date = forms.DateField(label="Hạn (ngày)", required=False, widget=DateInput())
+    due_month = forms.CharField(
+        label="Hạn (tháng)",
+        required=False,
+        help_text="Dạng 4/2024, khi văn bản chỉ ghi tháng.",
+        widget=forms.TextInput(attrs={"placeholder": "4/2024"}),
+    )
+    applies_to = forms.ChoiceField(
+        label="Áp dụng cho", choices=Milestone.Applies.choices, initial=Milestone.Applies.ALL
+    )
+
+    def clean_due_month(self) -> datetime.date | None:
+        text = self.cleaned_data["due_month"].strip()
+        if not text:
+            return None
+        match = re.fullmatch(r"(?:tháng\s*)?(\d{1,2})\s*[/.-]\s*(\d{4})", text, re.IGNORECASE)
+        if not match or not 1 <= int(match[1]) <= 12:
+            raise forms.ValidationError("Ghi tháng dạng 4/2024.", code="bad_month")
+        return datetime.date(int(match[2]), int(match[1]), 1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not self.has_changed():
+            return cleaned
+        has_date, has_month = bool(cleaned.get("due_date")), bool(cleaned.get("due_month"))
+        if has_date == has_month:
+            raise forms.ValidationError(
+                "Ghi hạn theo ngày hoặc theo tháng, một trong hai.", code="date_or_month"
+            )
+        return cleaned
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True)
+
+
+class RecipientsForm(forms.Form):
+    """Add recipients: a whole level, direct subordinate units by tick, deeper ones by code."""
+
+    level = forms.ChoiceField(
+        label="Gửi cả cấp",
+        choices=[("", "—"), *Level.CHOICES],
+        required=False,
+    )
+    units = forms.ModelMultipleChoiceField(
+        label="Đơn vị trực thuộc",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    codes = forms.CharField(
+        label="Thêm theo mã đơn vị",
+        required=False,
+        help_text="Mã đơn vị, cách nhau bằng dấu phẩy hoặc xuống dòng (ví dụ DUK-01-02).",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, issuer: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = recipient_candidates(issuer)
+        depth = committee_of(issuer).depth + 1
+        self.fields["units"].queryset = self.candidates.filter(depth=depth).order_by("path")
+
+    def clean_codes(self) -> list[Unit]:
+        codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["codes"]) if c]
+        if not codes:
+            return []
+        found = {u.code: u for u in self.candidates.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise forms.ValidationError(
+                "Không có đơn vị nhận nào mang mã: %(codes)s.",
+                code="unknown_codes",
+                params={"codes": ", ".join(missing)},
+            )
+        return list(found.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (
+            cleaned.get("level") or cleaned.get("units") or cleaned.get("codes")
+        ):
+            raise forms.ValidationError(
+                "Chọn một cấp, đánh dấu đơn vị hoặc nhập mã đơn vị.", code="nothing_chosen"
+            )
+        return cleaned
+
+
+class IssueForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Tôi đã kiểm tra văn bản; cấp số và ban hành. Sau khi ban hành không sửa được nữa.",
+        required=True,
+    )

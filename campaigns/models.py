@@ -1,0 +1,431 @@
+"""Campaigns, their study materials, and the directives issued for them down the unit tree."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.documents.profiles import DEFAULT_PROFILE
+from units.models import Unit
+
+
+class Campaign(models.Model):
+    """A study campaign around one subject: every directive, session and report about it."""
+
+    title = models.CharField(
+        _("tên đợt sinh hoạt"),
+        max_length=255,
+        help_text=_("Tên ngắn để nhận ra đợt sinh hoạt, ví dụ: Tác phẩm “Cây tre Việt Nam”."),
+    )
+    subject = models.TextField(
+        _("nội dung sinh hoạt"),
+        help_text=_("Ví dụ: tác phẩm “…” của Tổng Bí thư Nguyễn Phú Trọng."),
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    owner = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("đơn vị chủ trì")
+    )
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("đợt sinh hoạt")
+        verbose_name_plural = _("đợt sinh hoạt")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="campaign_end_after_start",
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign_detail", args=[self.pk])
+
+
+class StudyMaterial(models.Model):
+    """A book, speech or bulletin studied in a campaign: a link, an uploaded file, or both."""
+
+    class Kind(models.TextChoices):
+        BOOK = "book", _("Sách, tác phẩm")
+        SPEECH = "speech", _("Bài phát biểu")
+        BULLETIN = "bulletin", _("Bản tin, thông tin nội bộ")
+        OTHER = "other", _("Tài liệu khác")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("tên tài liệu"), max_length=500)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.BOOK)
+    url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
+    file = models.FileField(_("tệp đính kèm"), upload_to="materials/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "pk"]
+        verbose_name = _("tài liệu sinh hoạt")
+        verbose_name_plural = _("tài liệu sinh hoạt")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DirectiveKind(models.Model):
+    """A document type ("HD" Hướng dẫn, "KH" Kế hoạch…): data, installed from the format profile."""
+
+    code = models.CharField(_("ký hiệu loại"), max_length=10, unique=True)
+    name = models.CharField(_("tên loại"), max_length=80)
+    has_title = models.BooleanField(
+        _("có tên loại ở đầu văn bản"),
+        default=True,
+        help_text=_("Công văn không in tên loại; trích yếu nằm dưới số, ký hiệu."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = _("loại văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class CommitteeTerm(models.Model):
+    """A committee's term (nhiệm kỳ): document numbers restart with each term, not each year.
+
+    A term declared on a unit holds for its whole subtree unless a deeper unit declares its own.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms")
+    label = models.CharField(_("nhiệm kỳ"), max_length=40, help_text=_("Ví dụ: 2020 – 2025."))
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "-start_date"]
+        verbose_name = _("nhiệm kỳ")
+        verbose_name_plural = _("nhiệm kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.label}"
+
+
+class DocumentCounter(models.Model):
+    """The last number given per issuing body, type and term; locked while a number is taken."""
+
+    issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(DirectiveKind, on_delete=models.PROTECT, related_name="+")
+    term_label = models.CharField(max_length=40, blank=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "term_label"], name="document_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id}/{self.kind_id}/{self.term_label}: {self.last_number}"
+
+
+class Directive(models.Model):
+    """A directive (Hướng dẫn, Kế hoạch…) as a unit writes it, issues it and sends it down.
+
+    A draft can be edited; issuing numbers it and freezes every name printed on it into its
+    own fields (the unit foreign keys only serve tracking), so renaming or merging units never
+    changes an issued document. A correction is a new document that replaces this one.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành")
+        REPLACED = "replaced", _("Đã được thay thế")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="directives",
+        verbose_name=_("đợt sinh hoạt"),
+    )
+    kind = models.ForeignKey(
+        DirectiveKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("loại văn bản")
+    )
+    issuer = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="issued_directives",
+        verbose_name=_("cơ quan ban hành"),
+    )
+    # Printed header lines, pre-filled from the tree and frozen at issue.
+    superior_body = models.CharField(
+        _("tên cơ quan cấp trên"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Dòng trên cùng bên trái, ví dụ: Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ."
+        ),
+    )
+    issuing_body = models.CharField(
+        _("tên cơ quan ban hành"),
+        max_length=255,
+        help_text=_("In đậm dưới tên cơ quan cấp trên, ví dụ: Ban Tuyên giáo."),
+    )
+    issuer_name = models.CharField(
+        _("tên đầy đủ của cơ quan ban hành"),
+        max_length=255,
+        help_text=_("Dùng trong dòng “Thực hiện … của …” của văn bản cấp dưới."),
+    )
+    symbol_code = models.CharField(
+        _("ký hiệu cơ quan ban hành"), max_length=40, blank=True, help_text=_("Ví dụ: BTGĐUK.")
+    )
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
+    term_label = models.CharField(_("nhiệm kỳ"), max_length=40, blank=True)
+    place = models.CharField(_("địa danh"), max_length=80, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    # A new draft may lack any of these; issue_problems() lists what is still missing.
+    subject = models.TextField(_("trích yếu"), blank=True)
+    basis = models.TextField(
+        _("căn cứ"),
+        blank=True,
+        help_text=_("Đoạn “Thực hiện Hướng dẫn số … ngày … của …, như sau:” đứng trước nội dung."),
+    )
+    body = models.TextField(
+        _("nội dung"),
+        blank=True,
+        help_text=_("Dán từ Word: “I- MỤC ĐÍCH, YÊU CẦU”, “1.”, “1.1.”, “a)”, “- ” được nhận ra."),
+    )
+    audience = models.TextField(
+        _("đối tượng"),
+        blank=True,
+        help_text=_("Ví dụ: cán bộ, đảng viên, công chức, viên chức, người lao động."),
+    )
+    recipient_lines = models.TextField(
+        _("nơi nhận (in trên văn bản)"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận, như sẽ in: “Cấp ủy các TCCSĐ trực thuộc,”."),
+    )
+    signing_authority = models.CharField(
+        _("thẩm quyền ký"),
+        max_length=120,
+        blank=True,
+        help_text=_("T/M BAN THƯỜNG VỤ, K/T TRƯỞNG BAN…; để trống khi người đứng đầu ký."),
+    )
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
+    requires_implementing = models.BooleanField(
+        _("đơn vị nhận phải ban hành văn bản thực hiện"), default=True
+    )
+    requires_sessions = models.BooleanField(_("đơn vị nhận phải tổ chức sinh hoạt"), default=True)
+    implements = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="implemented_by",
+        verbose_name=_("thực hiện văn bản"),
+    )
+    responds_to = models.ForeignKey(
+        "DirectiveRecipient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        help_text=_("Văn bản được giao mà văn bản này thực hiện, với tư cách đơn vị nhận."),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+        verbose_name=_("thay thế văn bản"),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    format_profile = models.CharField(_("mẫu trình bày"), max_length=40, default=DEFAULT_PROFILE)
+    issued_pdf = models.FileField(upload_to="directives/%Y/", blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-issue_date", "-pk"]
+        verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
+        constraints = [
+            # The counter makes numbers race-free; this makes a repeat impossible.
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "term_label", "number"],
+                condition=Q(number__isnull=False),
+                name="directive_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(number__isnull=False, issue_date__isnull=False),
+                name="directive_issued_has_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["issuer", "status"], name="directive_issuer_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind.name} {self.symbol}" if self.symbol else f"{self.kind.name} (dự thảo)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:directive_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def display_title(self) -> str:
+        """ "Hướng dẫn 32-HD/BTGĐUK" or "Kế hoạch (dự thảo)": how lists and pages name it."""
+        return str(self)
+
+
+class DirectiveRecipient(models.Model):
+    """A unit a directive is sent to: what that unit owes hangs on this row.
+
+    `unit_name` is the unit's name when the directive was issued, printed thereafter.
+    """
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="received_directives")
+    unit_name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["directive", "unit__path"]
+        verbose_name = _("đơn vị nhận")
+        verbose_name_plural = _("đơn vị nhận")
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "unit"], name="recipient_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.unit_name
+
+
+class Milestone(models.Model):
+    """A dated step a directive sets: a briefing, study completed, a report due."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", _("Hội nghị quán triệt")
+        STUDY_COMPLETED = "study_completed", _("Hoàn thành sinh hoạt")
+        REPORT_DUE = "report_due", _("Hạn báo cáo")
+        OTHER = "other", _("Mốc khác")
+
+    class Applies(models.TextChoices):
+        ALL = "all", _("Tất cả đơn vị nhận")
+        GRASSROOTS = "grassroots", _("Các tổ chức cơ sở đảng")
+        OTHERS = "others", _("Các đơn vị khác (đoàn thể, ban…)")
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("loại mốc"), max_length=20, choices=Kind.choices)
+    title = models.CharField(
+        _("nội dung"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Báo cáo kết quả về Ban Tuyên giáo Đảng ủy Khối."),
+    )
+    due_date = models.DateField(_("hạn (ngày)"), null=True, blank=True)
+    due_month = models.DateField(
+        _("hạn (tháng)"), null=True, blank=True, help_text=_("Khi văn bản chỉ ghi tháng.")
+    )
+    applies_to = models.CharField(
+        _("áp dụng cho"), max_length=20, choices=Applies.choices, default=Applies.ALL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["directive", "due_date", "due_month", "pk"]
+        verbose_name = _("mốc thời gian")
+        verbose_name_plural = _("mốc thời gian")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True, due_month__isnull=False)
+                | Q(due_date__isnull=False, due_month__isnull=True),
+                name="milestone_date_or_month",
+                violation_error_message=_("Ghi hạn theo ngày hoặc theo tháng, một trong hai."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.get_kind_display()} – {self.deadline_text}"
+
+    @property
+    def deadline(self) -> datetime.date:
+        """The last day the milestone is met: the date, or the month's last day."""
+        if self.due_date:
+            return self.due_date
+        month = self.due_month
+        return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+    @property
+    def deadline_text(self) -> str:
+        """ "trước ngày 10/10/2024" or "trong tháng 4/2024", as directives write them."""
+        if self.due_date:
+            day = self.due_date
+            return f"trước ngày {day.day}/{day.month}/{day.year}"
+        return f"trong tháng {self.due_month.month}/{self.due_month.year}"
+
+    def binds(self, unit: Unit) -> bool:
+        if self.applies_to == self.Applies.GRASSROOTS:
+            return unit.kind.is_grassroots
+        if self.applies_to == self.Applies.OTHERS:
+            return not unit.kind.is_grassroots
+        return True
+
+
+class Obligation(models.Model):
+    """What one recipient unit owes under an issued directive, and whether it has done it."""
+
+    class Kind(models.TextChoices):
+        IMPLEMENTING = "implementing", _("Ban hành văn bản thực hiện")
+        SESSIONS = "sessions", _("Tổ chức sinh hoạt")
+        REPORT = "report", _("Báo cáo kết quả")
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="obligations")
+    recipient = models.ForeignKey(
+        DirectiveRecipient, on_delete=models.CASCADE, related_name="obligations"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="obligations"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        Directive, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recipient", "due_date", "kind"]
+        verbose_name = _("việc phải làm")
+        verbose_name_plural = _("việc phải làm")
+        indexes = [models.Index(fields=["recipient", "kind"], name="obligation_recipient_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.get_kind_display()}"

@@ -1,0 +1,538 @@
+"""Every write to campaigns and directives: drafting, recipients, issuing, implementing."""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from campaigns.documents.formatting import document_symbol
+from campaigns.models import (
+    Campaign,
+    Directive,
+    DirectiveKind,
+    DirectiveRecipient,
+    DocumentCounter,
+    Milestone,
+    Obligation,
+    StudyMaterial,
+)
+from campaigns.selectors import (
+    Level,
+    basis_line,
+    directive_document,
+    issuer_defaults,
+    level_units,
+    recipient_candidates,
+    term_for,
+)
+from units.models import Unit, User
+
+# Fields of a draft the author writes; everything else is set by the services.
+DRAFT_FIELDS = (
+    "campaign",
+    "kind",
+    "superior_body",
+    "issuing_body",
+    "issuer_name",
+    "symbol_code",
+    "place",
+    "issue_date",
+    "subject",
+    "basis",
+    "body",
+    "audience",
+    "recipient_lines",
+    "signing_authority",
+    "signer_position",
+    "signer_name",
+    "requires_implementing",
+    "requires_sessions",
+)
+
+
+def _nfc(value):
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+# ---------------------------------------------------------------------------- campaigns
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: User | None,
+    owner: Unit,
+    title: str,
+    subject: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    summary: str = "",
+) -> Campaign:
+    campaign = Campaign(
+        owner=owner,
+        title=_nfc(title.strip()),
+        subject=_nfc(subject.strip()),
+        summary=_nfc(summary.strip()),
+        start_date=start_date,
+        end_date=end_date,
+        created_by=actor,
+    )
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor: User | None, campaign: Campaign, **fields) -> Campaign:
+    allowed = {"title", "subject", "summary", "start_date", "end_date"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"campaign_update does not set {name!r}")
+        setattr(campaign, name, _nfc(value.strip()) if isinstance(value, str) else value)
+    campaign.full_clean()
+    campaign.save(update_fields=list(fields))
+    return campaign
+
+
+@transaction.atomic
+def material_add(
+    *, actor: User | None, campaign: Campaign, title: str, kind: str, url: str = "", file=None
+) -> StudyMaterial:
+    if not url and not file:
+        raise ValidationError("Nhập đường dẫn hoặc chọn tệp cho tài liệu.", code="material_empty")
+    material = StudyMaterial(
+        campaign=campaign, title=_nfc(title.strip()), kind=kind, url=url.strip()
+    )
+    if file:
+        material.file = file
+    material.full_clean()
+    material.save()
+    return material
+
+
+@transaction.atomic
+def material_delete(*, actor: User | None, material: StudyMaterial) -> None:
+    if material.file:
+        material.file.delete(save=False)
+    material.delete()
+
+
+# ---------------------------------------------------------------------------- drafts
+
+
+def _require_draft(directive: Directive) -> None:
+    if directive.status != Directive.Status.DRAFT:
+        raise ValidationError(
+            "Văn bản đã ban hành không thể sửa; muốn đính chính, hãy ban hành văn bản thay thế.",
+            code="issued",
+        )
+
+
+@transaction.atomic
+def directive_create(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    kind: DirectiveKind,
+    issuer: Unit,
+    **fields,
+) -> Directive:
+    """A new draft, its header lines pre-filled from the issuer's place in the tree."""
+    values = {**issuer_defaults(issuer), **fields}
+    unknown = set(values) - set(DRAFT_FIELDS) - {"responds_to", "replaces"}
+    if unknown:
+        raise TypeError(f"directive_create does not set {sorted(unknown)}")
+    directive = Directive(
+        campaign=campaign,
+        kind=kind,
+        issuer=issuer,
+        created_by=actor,
+        **{k: _nfc(v) for k, v in values.items()},
+    )
+    directive.full_clean()
+    directive.save()
+    return directive
+
+
+@transaction.atomic
+def directive_update(*, actor: User | None, directive: Directive, **fields) -> Directive:
+    """Change a draft's text; an issued directive is refused (ValidationError code "issued")."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    _require_draft(directive)
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"directive_update does not set {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(directive, name, _nfc(value))
+    directive.full_clean()
+    directive.save(update_fields=[*fields, "updated_at"])
+    return directive
+
+
+@transaction.atomic
+def directive_delete(*, actor: User | None, directive: Directive) -> None:
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    _require_draft(directive)
+    directive.delete()
+
+
+@transaction.atomic
+def recipients_add(
+    *, actor: User | None, directive: Directive, units: Iterable[Unit] = (), level: str = ""
+) -> int:
+    """Add units (and/or a whole level) as recipients; returns how many were new."""
+    _require_draft(directive)
+    candidates = recipient_candidates(directive.issuer)
+    chosen = list(units)
+    if chosen:
+        allowed = set(candidates.filter(pk__in=[u.pk for u in chosen]).values_list("pk", flat=True))
+        refused = [u for u in chosen if u.pk not in allowed]
+        if refused:
+            names = ", ".join(u.name for u in refused)
+            raise ValidationError(
+                f"Không gửi được cho đơn vị ngoài phạm vi của cơ quan ban hành: {names}.",
+                code="recipient_out_of_scope",
+            )
+    if level:
+        chosen.extend(level_units(directive.issuer, level))
+    existing = set(directive.recipients.values_list("unit_id", flat=True))
+    new = {u.pk: u for u in chosen if u.pk not in existing}
+    DirectiveRecipient.objects.bulk_create(
+        [DirectiveRecipient(directive=directive, unit=u, unit_name=u.name) for u in new.values()],
+        batch_size=1000,
+    )
+    return len(new)
+
+
+@transaction.atomic
+def recipients_remove(*, actor: User | None, directive: Directive, unit_ids: Iterable[int]) -> int:
+    _require_draft(directive)
+    deleted, _ = directive.recipients.filter(unit_id__in=list(unit_ids)).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class MilestoneData:
+    kind: str
+    title: str = ""
+    due_date: datetime.date | None = None
+    due_month: datetime.date | None = None
+    applies_to: str = Milestone.Applies.ALL
+
+
+@transaction.atomic
+def milestones_replace(
+    *, actor: User | None, directive: Directive, milestones: Iterable[MilestoneData]
+) -> list[Milestone]:
+    """Set a draft's milestones to exactly these (the form edits them as one list)."""
+    _require_draft(directive)
+    rows = []
+    for data in milestones:
+        month = data.due_month.replace(day=1) if data.due_month else None
+        milestone = Milestone(
+            directive=directive,
+            kind=data.kind,
+            title=_nfc(data.title.strip()),
+            due_date=data.due_date,
+            due_month=month,
+            applies_to=data.applies_to,
+        )
+        milestone.full_clean(exclude=["directive"])
+        rows.append(milestone)
+    directive.milestones.all().delete()
+    for milestone in rows:
+        milestone.save()
+    return rows
+
+
+# ---------------------------------------------------------------------------- issuing
+
+
+def issue_problems(directive: Directive) -> list[ValidationError]:
+    """What stops a draft from being issued, shown before the user confirms."""
+    problems = []
+    if not directive.subject.strip():
+        problems.append(ValidationError("Chưa có trích yếu.", code="no_subject"))
+    if not directive.body.strip():
+        problems.append(ValidationError("Chưa có nội dung văn bản.", code="no_body"))
+    if not directive.place.strip():
+        problems.append(ValidationError("Chưa có địa danh (ví dụ Cần Thơ).", code="no_place"))
+    if not directive.symbol_code.strip():
+        problems.append(
+            ValidationError("Chưa có ký hiệu cơ quan ban hành (ví dụ BTGĐUK).", code="no_symbol")
+        )
+    if not (directive.signer_name.strip() and directive.signer_position.strip()):
+        problems.append(ValidationError("Chưa có chức vụ và họ tên người ký.", code="no_signer"))
+    if not directive.recipients.exists() and not directive.recipient_lines.strip():
+        problems.append(ValidationError("Chưa có nơi nhận.", code="no_recipients"))
+    campaign = directive.campaign
+    parent_deadline = None
+    if directive.responds_to_id:
+        parent = directive.responds_to.directive
+        parent_deadline = parent.milestones.aggregate(last=Max("due_date"))["last"]
+    for milestone in directive.milestones.all():
+        deadline = milestone.deadline
+        if not campaign.start_date <= deadline <= campaign.end_date:
+            problems.append(
+                ValidationError(
+                    f"Mốc “{milestone}” nằm ngoài thời gian của đợt sinh hoạt "
+                    f"({campaign.start_date:%d/%m/%Y} – {campaign.end_date:%d/%m/%Y}).",
+                    code="milestone_outside_campaign",
+                )
+            )
+        elif parent_deadline and deadline > parent_deadline:
+            problems.append(
+                ValidationError(
+                    f"Mốc “{milestone}” muộn hơn hạn cuối của văn bản cấp trên "
+                    f"({parent_deadline:%d/%m/%Y}).",
+                    code="milestone_after_parent",
+                )
+            )
+    return problems
+
+
+def _next_number(directive: Directive) -> int:
+    """Take the next number for (issuer, kind, term) under a row lock: two issuers never share it.
+
+    The counter row is created first without a lock (a concurrent duplicate insert is ignored),
+    then locked with SELECT … FOR UPDATE, so the second transaction waits for the first to
+    commit and reads its number. The unique constraint on Directive backs this up.
+    """
+    key = {"issuer": directive.issuer, "kind": directive.kind, "term_label": directive.term_label}
+    DocumentCounter.objects.bulk_create([DocumentCounter(**key)], ignore_conflicts=True)
+    counter = DocumentCounter.objects.select_for_update().get(**key)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def directive_issue(
+    *, actor: User | None, directive: Directive, issue_date: datetime.date | None = None
+) -> Directive:
+    """Number the draft, freeze every name printed on it, record what each recipient owes.
+
+    Also marks the parent's implementing obligation done when this directive answers one,
+    retires the directive it replaces, and stores the PDF as issued, which never changes.
+    """
+    directive = (
+        Directive.objects.select_for_update()
+        .select_related("kind", "issuer", "campaign")
+        .get(pk=directive.pk)
+    )
+    _require_draft(directive)
+    problems = issue_problems(directive)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    directive.issue_date = issue_date or directive.issue_date or timezone.localdate()
+    directive.term_label = term_for(directive.issuer, directive.issue_date)
+    directive.number = _next_number(directive)
+    directive.symbol = document_symbol(
+        number=directive.number,
+        type_code=directive.kind.code,
+        issuer_code=directive.symbol_code,
+    )
+    directive.status = Directive.Status.ISSUED
+    directive.issued_at = now
+    directive.issued_by = actor
+
+    recipients = list(directive.recipients.select_related("unit", "unit__kind"))
+    for recipient in recipients:
+        recipient.unit_name = recipient.unit.name
+    DirectiveRecipient.objects.bulk_update(recipients, ["unit_name"], batch_size=1000)
+    _create_obligations(directive, recipients)
+
+    if directive.responds_to_id:
+        Obligation.objects.filter(
+            recipient_id=directive.responds_to_id,
+            kind=Obligation.Kind.IMPLEMENTING,
+            fulfilled_at__isnull=True,
+        ).update(fulfilled_at=now, fulfilled_by=directive)
+    if directive.replaces_id:
+        Directive.objects.filter(pk=directive.replaces_id, status=Directive.Status.ISSUED).update(
+            status=Directive.Status.REPLACED
+        )
+
+    from campaigns.documents.render import render_pdf  # WeasyPrint loads only when needed
+
+    pdf = render_pdf(directive_document(directive))
+    directive.issued_pdf.save(
+        f"{directive.symbol.replace('/', '-')}.pdf", ContentFile(pdf), save=False
+    )
+    directive.save(
+        update_fields=[
+            "issue_date",
+            "term_label",
+            "number",
+            "symbol",
+            "status",
+            "issued_at",
+            "issued_by",
+            "issued_pdf",
+            "updated_at",
+        ]
+    )
+    return directive
+
+
+def _create_obligations(directive: Directive, recipients: list[DirectiveRecipient]) -> None:
+    milestones = list(directive.milestones.all())
+    first_deadline = min((m.deadline for m in milestones), default=None)
+    study_deadline = max(
+        (m.deadline for m in milestones if m.kind == Milestone.Kind.STUDY_COMPLETED),
+        default=None,
+    )
+    rows = []
+    for recipient in recipients:
+        unit = recipient.unit
+        if directive.requires_implementing and unit.kind.issues_documents:
+            rows.append(
+                Obligation(
+                    directive=directive,
+                    recipient=recipient,
+                    kind=Obligation.Kind.IMPLEMENTING,
+                    due_date=first_deadline,
+                )
+            )
+        if directive.requires_sessions:
+            rows.append(
+                Obligation(
+                    directive=directive,
+                    recipient=recipient,
+                    kind=Obligation.Kind.SESSIONS,
+                    due_date=study_deadline,
+                )
+            )
+        rows.extend(
+            Obligation(
+                directive=directive,
+                recipient=recipient,
+                kind=Obligation.Kind.REPORT,
+                milestone=milestone,
+                due_date=milestone.deadline,
+            )
+            for milestone in milestones
+            if milestone.kind == Milestone.Kind.REPORT_DUE and milestone.binds(unit)
+        )
+    Obligation.objects.bulk_create(rows, batch_size=1000)
+
+
+# ---------------------------------------------------------------------------- cascade
+
+
+@transaction.atomic
+def directive_implement(
+    *, actor: User | None, recipient: DirectiveRecipient, issuer: Unit | None = None
+) -> Directive:
+    """A draft implementing a received directive, pre-filled from it.
+
+    Basis line, campaign, milestones (those that bind the recipient, same deadlines, so inside
+    the parent's window), recipients = the recipient unit's own subordinate units. Asking twice
+    returns the draft already started instead of a second one.
+    """
+    existing = (
+        Directive.objects.filter(responds_to=recipient)
+        .exclude(status=Directive.Status.REPLACED)
+        .order_by("-pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    parent = Directive.objects.select_related("kind", "campaign").get(pk=recipient.directive_id)
+    issuer = issuer or recipient.unit
+    kind = DirectiveKind.objects.get(code="KH")
+    defaults = issuer_defaults(issuer)
+    directive = directive_create(
+        actor=actor,
+        campaign=parent.campaign,
+        kind=kind,
+        issuer=issuer,
+        responds_to=recipient,
+        subject=parent.subject,
+        basis=basis_line(parent, issuer_name=defaults["issuer_name"], kind_name=kind.name),
+        audience=parent.audience,
+        signer_name=actor.get_full_name() if actor else "",
+        recipient_lines=f"- {parent.issuer_name} (b/c),\n- Các chi bộ trực thuộc,\n- Lưu.",
+        **_signature_defaults(issuer),
+    )
+    directive.implements.add(parent)
+    milestones_replace(
+        actor=actor,
+        directive=directive,
+        milestones=[
+            MilestoneData(
+                kind=m.kind,
+                title=m.title,
+                due_date=m.due_date,
+                due_month=m.due_month,
+            )
+            for m in parent.milestones.all()
+            if m.binds(recipient.unit)
+        ],
+    )
+    if recipient_candidates(issuer).exists():
+        recipients_add(actor=actor, directive=directive, level=Level.CHILDREN)
+    return directive
+
+
+def _signature_defaults(issuer: Unit) -> dict[str, str]:
+    """Who usually signs for this kind of issuer: an organ's head in person, else the secretary
+    on behalf of the collective (FORMAT.md)."""
+    if issuer.kind.is_organ:
+        return {"signing_authority": "", "signer_position": "Trưởng ban"}
+    collective = "T/M CHI BỘ" if issuer.kind.counts_members else "T/M ĐẢNG ỦY"
+    return {"signing_authority": collective, "signer_position": "Bí thư"}
+
+
+@transaction.atomic
+def directive_replace(*, actor: User | None, directive: Directive) -> Directive:
+    """A new draft that will replace an issued directive once issued (a correction)."""
+    if directive.status != Directive.Status.ISSUED:
+        raise ValidationError("Chỉ văn bản đang có hiệu lực mới được thay thế.", code="not_issued")
+    pending = directive.replacements.filter(status=Directive.Status.DRAFT).first()
+    if pending is not None:
+        return pending
+    values = {name: getattr(directive, name) for name in DRAFT_FIELDS}
+    values.update(issue_date=None, campaign=directive.campaign, kind=directive.kind)
+    campaign, kind = values.pop("campaign"), values.pop("kind")
+    copy = directive_create(
+        actor=actor,
+        campaign=campaign,
+        kind=kind,
+        issuer=directive.issuer,
+        replaces=directive,
+        responds_to=directive.responds_to,
+        **values,
+    )
+    copy.implements.set(directive.implements.all())
+    milestones_replace(
+        actor=actor,
+        directive=copy,
+        milestones=[
+            MilestoneData(
+                kind=m.kind,
+                title=m.title,
+                due_date=m.due_date,
+                due_month=m.due_month,
+                applies_to=m.applies_to,
+            )
+            for m in directive.milestones.all()
+        ],
+    )
+    DirectiveRecipient.objects.bulk_create(
+        [
+            DirectiveRecipient(directive=copy, unit_id=r.unit_id, unit_name=r.unit_name)
+            for r in directive.recipients.all()
+        ],
+        batch_size=1000,
+    )
+    return copy
