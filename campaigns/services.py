@@ -278,6 +278,17 @@ def issue_problems(directive: Directive) -> list[ValidationError]:
     if directive.responds_to_id:
         parent = directive.responds_to.directive
         parent_deadline = parent.milestones.aggregate(last=Max("due_date"))["last"]
+    if directive.responds_to_id:
+        parent_issued = directive.responds_to.directive.issue_date
+        day = directive.issue_date or timezone.localdate()
+        if parent_issued and day < parent_issued:
+            problems.append(
+                ValidationError(
+                    f"Ngày ban hành {day:%d/%m/%Y} trước ngày của văn bản cấp trên "
+                    f"({parent_issued:%d/%m/%Y}).",
+                    code="dated_before_parent",
+                )
+            )
     for milestone in directive.milestones.all():
         deadline = milestone.deadline
         if not campaign.start_date <= deadline <= campaign.end_date:

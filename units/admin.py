@@ -38,6 +38,7 @@ class UnitKindAdmin(admin.ModelAdmin):
         "counts_members",
         "issues_documents",
         "is_grassroots",
+        "is_organ",
         "sort_order",
     ]
 

@@ -154,8 +154,8 @@ def _css(profile: FormatProfile, *, standalone: bool) -> SafeString:
     if not standalone:
         page += [
             "box-sizing: border-box",
+            # The true width, so lines break where they will on paper; the host page scales it.
             f"width: {_num(p.paper_width_mm)}mm",
-            "max-width: 100%",
             f"min-height: {_num(p.paper_height_mm)}mm",
             f"padding: {_num(p.margin_top_mm)}mm {_num(p.margin_right_mm)}mm "
             f"{_num(p.margin_bottom_mm)}mm {_num(p.margin_left_mm)}mm",
