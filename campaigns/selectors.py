@@ -18,7 +18,14 @@ from campaigns.models import (
     Milestone,
     Obligation,
 )
-from units.access import ROLE_CAPABILITIES, Capability, grants_for, issuer_units_for
+from units.access import (
+    ROLE_CAPABILITIES,
+    Capability,
+    directives_visible_to,
+    grants_for,
+    issuer_units_for,
+    scope_q,
+)
 from units.models import Unit, User
 
 # ---------------------------------------------------------------------------- the tree as seen
@@ -177,10 +184,17 @@ class RecipientStatus:
         return self.response is not None and self.response.status == Directive.Status.ISSUED
 
 
-def recipient_statuses(directive: Directive) -> list[RecipientStatus]:
-    """Each recipient with its implementing directive and obligations: three queries in all."""
+def recipient_statuses(directive: Directive, user: User | None = None) -> list[RecipientStatus]:
+    """Each recipient with its implementing directive and obligations: three queries in all.
+
+    Given a user, only recipients inside their scope: a recipient sees its own row, not how
+    its sibling units are doing.
+    """
     responses = Directive.objects.exclude(status=Directive.Status.REPLACED).select_related("kind")
-    recipients = directive.recipients.select_related("unit", "unit__kind").prefetch_related(
+    recipients = directive.recipients.all()
+    if user is not None:
+        recipients = recipients.filter(scope_q(user, Capability.VIEW, "unit__"))
+    recipients = recipients.select_related("unit", "unit__kind").prefetch_related(
         Prefetch("responses", queryset=responses.order_by("-status", "-pk")),
         Prefetch("obligations", queryset=Obligation.objects.select_related("milestone")),
     )
@@ -199,8 +213,14 @@ def recipient_statuses(directive: Directive) -> list[RecipientStatus]:
     return rows
 
 
-def directive_chain(directive: Directive, *, max_depth: int = 8) -> list[Directive]:
-    """The directives above this one, nearest last (one query per level: the tree is shallow)."""
+def directive_chain(
+    directive: Directive, user: User | None = None, *, max_depth: int = 8
+) -> list[Directive]:
+    """The directives above this one, nearest last (one query per level: the tree is shallow).
+
+    Each carries `is_visible`: whether the user may open it (a unit sees the basis it was
+    sent, not always the directive its superior received).
+    """
     chain: list[Directive] = []
     current = directive
     for _ in range(max_depth):
@@ -209,6 +229,17 @@ def directive_chain(directive: Directive, *, max_depth: int = 8) -> list[Directi
             break
         chain.insert(0, parent)
         current = parent
+    visible = (
+        set(
+            directives_visible_to(user)
+            .filter(pk__in=[d.pk for d in chain])
+            .values_list("pk", flat=True)
+        )
+        if user is not None and chain
+        else {d.pk for d in chain}
+    )
+    for above in chain:
+        above.is_visible = above.pk in visible
     return chain
 
 
@@ -252,15 +283,16 @@ def milestones_for(directive: Directive) -> list[Milestone]:
 
 
 def directives_visible_in(user: User, campaign) -> QuerySet[Directive]:
-    from units.access import directives_visible_to
-
     return directives_visible_to(user).filter(campaign=campaign)
 
 
-def implementing_directives(directive: Directive) -> QuerySet[Directive]:
-    """The directives below: those issued (or drafted) to implement this one."""
+def implementing_directives(directive: Directive, user: User | None = None) -> QuerySet[Directive]:
+    """The directives below, issued or drafted to implement this one (those the user sees)."""
+    below = directive.implemented_by.all()
+    if user is not None:
+        below = below.filter(pk__in=directives_visible_to(user).values("pk"))
     return (
-        directive.implemented_by.exclude(status=Directive.Status.REPLACED)
+        below.exclude(status=Directive.Status.REPLACED)
         .select_related("kind", "issuer")
         .order_by("issuer__path")
     )

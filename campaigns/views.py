@@ -187,7 +187,7 @@ def directive_create(request: HttpRequest) -> HttpResponse:
 
 def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = access_directive(request.user, pk)
-    statuses = selectors.recipient_statuses(directive)
+    statuses = selectors.recipient_statuses(directive, request.user)
     may_issue = can(request.user, Capability.ISSUE, directive.issuer)
     return render(
         request,
@@ -198,8 +198,8 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": statuses,
             "done_count": sum(s.implemented for s in statuses),
             "milestones": directive.milestones.all(),
-            "chain": selectors.directive_chain(directive),
-            "below": selectors.implementing_directives(directive),
+            "chain": selectors.directive_chain(directive, request.user),
+            "below": selectors.implementing_directives(directive, request.user),
             "may_issue": may_issue,
             "own_recipients": selectors.own_recipient_rows(request.user, directive),
         },
