@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -360,7 +361,8 @@ class Milestone(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["directive", "due_date", "due_month", "pk"]
+        # By date, a month-only milestone at its month's start, on every database alike.
+        ordering = ["directive", Coalesce("due_date", "due_month").asc(), "pk"]
         verbose_name = _("mốc thời gian")
         verbose_name_plural = _("mốc thời gian")
         constraints = [

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from campaigns.documents.formatting import document_symbol
@@ -128,6 +127,16 @@ def material_delete(*, actor: User | None, material: StudyMaterial) -> None:
 # ---------------------------------------------------------------------------- drafts
 
 
+def _locked_draft(directive: Directive) -> Directive:
+    """The directive re-read under a row lock, refused unless still a draft.
+
+    A page loaded while it was a draft may be submitted after someone issued it.
+    """
+    locked = Directive.objects.select_for_update(of=("self",)).get(pk=directive.pk)
+    _require_draft(locked)
+    return locked
+
+
 def _require_draft(directive: Directive) -> None:
     if directive.status != Directive.Status.DRAFT:
         raise ValidationError(
@@ -165,8 +174,7 @@ def directive_create(
 @transaction.atomic
 def directive_update(*, actor: User | None, directive: Directive, **fields) -> Directive:
     """Change a draft's text; an issued directive is refused (ValidationError code "issued")."""
-    directive = Directive.objects.select_for_update().get(pk=directive.pk)
-    _require_draft(directive)
+    directive = _locked_draft(directive)
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"directive_update does not set {sorted(unknown)}")
@@ -179,8 +187,7 @@ def directive_update(*, actor: User | None, directive: Directive, **fields) -> D
 
 @transaction.atomic
 def directive_delete(*, actor: User | None, directive: Directive) -> None:
-    directive = Directive.objects.select_for_update().get(pk=directive.pk)
-    _require_draft(directive)
+    directive = _locked_draft(directive)
     directive.delete()
 
 
@@ -189,7 +196,7 @@ def recipients_add(
     *, actor: User | None, directive: Directive, units: Iterable[Unit] = (), level: str = ""
 ) -> int:
     """Add units (and/or a whole level) as recipients; returns how many were new."""
-    _require_draft(directive)
+    directive = _locked_draft(directive)
     candidates = recipient_candidates(directive.issuer)
     chosen = list(units)
     if chosen:
@@ -214,7 +221,7 @@ def recipients_add(
 
 @transaction.atomic
 def recipients_remove(*, actor: User | None, directive: Directive, unit_ids: Iterable[int]) -> int:
-    _require_draft(directive)
+    directive = _locked_draft(directive)
     deleted, _ = directive.recipients.filter(unit_id__in=list(unit_ids)).delete()
     return deleted
 
@@ -233,7 +240,7 @@ def milestones_replace(
     *, actor: User | None, directive: Directive, milestones: Iterable[MilestoneData]
 ) -> list[Milestone]:
     """Set a draft's milestones to exactly these (the form edits them as one list)."""
-    _require_draft(directive)
+    directive = _locked_draft(directive)
     rows = []
     for data in milestones:
         month = data.due_month.replace(day=1) if data.due_month else None
@@ -277,7 +284,7 @@ def issue_problems(directive: Directive) -> list[ValidationError]:
     parent_deadline = None
     if directive.responds_to_id:
         parent = directive.responds_to.directive
-        parent_deadline = parent.milestones.aggregate(last=Max("due_date"))["last"]
+        parent_deadline = max((m.deadline for m in parent.milestones.all()), default=None)
     if directive.responds_to_id:
         parent_issued = directive.responds_to.directive.issue_date
         day = directive.issue_date or timezone.localdate()
@@ -334,8 +341,10 @@ def directive_issue(
     Also marks the parent's implementing obligation done when this directive answers one,
     retires the directive it replaces, and stores the PDF as issued, which never changes.
     """
+    # Lock the directive row only: locking its kind, issuer and campaign too would make every
+    # issue of the same kind anywhere wait for this one's commit.
     directive = (
-        Directive.objects.select_for_update()
+        Directive.objects.select_for_update(of=("self",))
         .select_related("kind", "issuer", "campaign")
         .get(pk=directive.pk)
     )

@@ -183,7 +183,10 @@ def issuer_units_for(user: User) -> QuerySet[Unit]:
 def directives_visible_to(user: User) -> QuerySet:
     from campaigns.models import Directive, DirectiveRecipient
 
-    received = DirectiveRecipient.objects.filter(scope_q(user, Capability.VIEW, "unit__"))
+    # A draft reaches nobody: recipients see a directive once it is issued.
+    received = DirectiveRecipient.objects.filter(
+        scope_q(user, Capability.VIEW, "unit__"), directive__status__in=["issued", "replaced"]
+    )
     return Directive.objects.filter(
         scope_q(user, Capability.VIEW, "issuer__") | Q(pk__in=received.values("directive_id"))
     )
@@ -197,8 +200,10 @@ def access_directive(user: User, pk: int, *, for_edit: bool = False):
     """
     from campaigns.models import Directive
 
+    # Writing is for the issuing unit's own people: staff of a committee see their grassroots
+    # units' drafts but do not edit them.
     directives = (
-        Directive.objects.filter(scope_q(user, Capability.ISSUE, "issuer__"))
+        Directive.objects.filter(issuer__in=issuer_units_for(user))
         if for_edit
         else directives_visible_to(user)
     )
@@ -213,12 +218,12 @@ def access_directive(user: User, pk: int, *, for_edit: bool = False):
 
 
 def access_recipient(user: User, pk: int):
-    """A received directive's recipient row, if the user may issue for that unit: to implement."""
+    """A received directive's recipient row, if the user issues for that very unit: to implement."""
     from campaigns.models import Directive, DirectiveRecipient
 
     found = (
         DirectiveRecipient.objects.filter(
-            scope_q(user, Capability.ISSUE, "unit__"),
+            unit__in=issuer_units_for(user),
             pk=pk,
             directive__status=Directive.Status.ISSUED,
         )
@@ -236,7 +241,7 @@ def campaigns_visible_to(user: User, *, for_edit: bool = False) -> QuerySet:
     from campaigns.models import Campaign
 
     if for_edit:
-        return Campaign.objects.filter(scope_q(user, Capability.ISSUE, "owner__"))
+        return Campaign.objects.filter(owner__in=issuer_units_for(user))
     return Campaign.objects.filter(
         scope_q(user, Capability.VIEW, "owner__")
         | Q(pk__in=directives_visible_to(user).values("campaign_id"))
