@@ -49,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
     if role in {Role.STAFF, Role.SECRETARY}:
         # The ten newest of each list; the full lists are paginated pages of their own.
-        context["received"] = list(campaign_selectors.received_for(request.user)[:10])
+        context["received"] = campaign_selectors.with_issuer_options(
+            request.user, list(campaign_selectors.received_for(request.user)[:10])
+        )
         context["directives"] = list(campaign_selectors.directives_issued_for(request.user)[:10])
     return render(request, HOME_TEMPLATES[role], context)
 

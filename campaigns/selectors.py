@@ -307,3 +307,23 @@ def own_recipient_rows(user: User, directive: Directive) -> list[DirectiveRecipi
         .select_related("unit")
         .prefetch_related("responses")
     )
+
+
+def with_issuer_options(user: User, rows: list[DirectiveRecipient]) -> list[DirectiveRecipient]:
+    """Attach to each received row the units the user may answer it as: the recipient unit and
+    its organs (a committee's plan is often issued by its Propaganda Department). One query."""
+    issuers = list(issuer_units_for(user))
+    for row in rows:
+        row.issuer_options = [u for u in issuers if implements_for(u, row.unit)]
+    return rows
+
+
+def implements_for(issuer: Unit, unit: Unit) -> bool:
+    """Whether `issuer` may answer a directive sent to `unit`: the unit itself or its organ."""
+    if issuer.pk == unit.pk:
+        return True
+    return (
+        issuer.kind.is_organ
+        and issuer.depth == unit.depth + 1
+        and issuer.path.startswith(unit.path)
+    )

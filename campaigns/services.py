@@ -27,6 +27,7 @@ from campaigns.selectors import (
     Level,
     basis_line,
     directive_document,
+    implements_for,
     issuer_defaults,
     level_units,
     recipient_candidates,
@@ -469,6 +470,11 @@ def directive_implement(
         return existing
     parent = Directive.objects.select_related("kind", "campaign").get(pk=recipient.directive_id)
     issuer = issuer or recipient.unit
+    if not implements_for(issuer, recipient.unit):
+        raise ValidationError(
+            f"{issuer.name} không thể ban hành văn bản thực hiện thay cho {recipient.unit.name}.",
+            code="issuer_not_recipient",
+        )
     kind = DirectiveKind.objects.get(code="KH")
     defaults = issuer_defaults(issuer)
     directive = directive_create(

@@ -32,6 +32,7 @@ from units.access import (
     access_recipient,
     campaigns_visible_to,
     can,
+    issuer_units_for,
 )
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -162,7 +163,8 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 
 def received_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.received_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "campaigns/received_list.html", {"page": page})
+    rows = selectors.with_issuer_options(request.user, list(page.object_list))
+    return render(request, "campaigns/received_list.html", {"page": page, "rows": rows})
 
 
 def directive_create(request: HttpRequest) -> HttpResponse:
@@ -201,7 +203,9 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chain": selectors.directive_chain(directive, request.user),
             "below": selectors.implementing_directives(directive, request.user),
             "may_issue": may_issue,
-            "own_recipients": selectors.own_recipient_rows(request.user, directive),
+            "own_recipients": selectors.with_issuer_options(
+                request.user, selectors.own_recipient_rows(request.user, directive)
+            ),
         },
     )
 
@@ -372,7 +376,16 @@ def directive_replace(request: HttpRequest, pk: int) -> HttpResponse:
 def directive_implement(request: HttpRequest, pk: int) -> HttpResponse:
     """One click from a received directive to a pre-filled implementing draft."""
     recipient = access_recipient(request.user, pk)
-    draft = services.directive_implement(actor=request.user, recipient=recipient)
+    issuer = None
+    if request.POST.get("issuer"):
+        issuer = issuer_units_for(request.user).filter(pk=request.POST["issuer"]).first()
+        if issuer is None:
+            raise Http404("Không tìm thấy cơ quan ban hành.")
+    try:
+        draft = services.directive_implement(actor=request.user, recipient=recipient, issuer=issuer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(recipient.directive)
     messages.success(
         request,
         f"Đã tạo dự thảo thực hiện {recipient.directive.display_title}; hãy sửa và ban hành.",

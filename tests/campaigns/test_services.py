@@ -979,3 +979,33 @@ def test_a_campaign_is_seen_through_a_received_directive(users, campaign, issued
     assert not campaigns_visible_to(users.secretary, for_edit=True).filter(pk=campaign.pk).exists()
     assert campaigns_visible_to(users.staff, for_edit=True).filter(pk=campaign.pk).exists()
     assert not campaigns_visible_to(users.outsider).filter(pk=campaign.pk).exists()
+
+
+def test_a_committees_department_may_answer_a_directive_sent_to_the_committee(
+    campaign, tree, users
+):
+    """The city sends to the bloc; the bloc's Propaganda Department issues the implementing
+    guidance (as 32-HD/BTGĐUK answers 52-HD/BTGTU), and the bloc's obligation is met."""
+    parent = make_draft(campaign, tree.city_btg, users.staff, symbol_code="BTGTU")
+    services.recipients_add(actor=users.staff, directive=parent, units=[tree.bloc])
+    parent = services.directive_issue(actor=users.staff, directive=parent)
+
+    plan = services.directive_implement(
+        actor=users.staff, recipient=_recipient(parent, tree.bloc), issuer=tree.bloc_btg
+    )
+    services.directive_update(actor=users.staff, directive=plan, symbol_code="BTGĐUK", body=BODY)
+    plan = services.directive_issue(actor=users.staff, directive=plan)
+
+    assert plan.issuer == tree.bloc_btg
+    assert plan.symbol == "01-KH/BTGĐUK"
+    assert recipient_statuses(parent)[0].implemented
+
+
+def test_a_unit_cannot_answer_for_a_recipient_it_does_not_speak_for(issued, tree, users):
+    with pytest.raises(ValidationError) as exc:
+        services.directive_implement(
+            actor=users.staff, recipient=_recipient(issued, tree.grassroots_a), issuer=tree.bloc
+        )
+
+    assert exc.value.error_list[0].code == "issuer_not_recipient"
+    assert not Directive.objects.filter(responds_to__directive=issued).exists()
