@@ -36,7 +36,11 @@ class Campaign(models.Model):
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -263,7 +267,11 @@ class Directive(models.Model):
     format_profile = models.CharField(_("mẫu trình bày"), max_length=40, default=DEFAULT_PROFILE)
     issued_pdf = models.FileField(upload_to="directives/%Y/", blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

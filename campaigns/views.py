@@ -306,7 +306,8 @@ def directive_milestones(request: HttpRequest, pk: int) -> HttpResponse:
                 applies_to=f.cleaned_data["applies_to"],
             )
             for f in formset.forms
-            if f.has_changed() and not f.cleaned_data.get("DELETE")
+            # Every row with a kind, changed or not; blank extra rows post no kind.
+            if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
         ]
         try:
             services.milestones_replace(actor=request.user, directive=directive, milestones=items)
@@ -326,7 +327,8 @@ def directive_issue(request: HttpRequest, pk: int) -> HttpResponse:
     directive = access_directive(request.user, pk, for_edit=True)
     if refused := _refuse_issued(request, directive):
         return refused
-    form = IssueForm(request.POST or None)
+    # A single checkbox posts nothing when unticked: bind on POST, not on a non-empty body.
+    form = IssueForm(request.POST if request.method == "POST" else None)
     problems = [e.message for e in services.issue_problems(directive)]
     if request.method == "POST" and form.is_valid():
         try:

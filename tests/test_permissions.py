@@ -9,11 +9,22 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.factories import kind
+from campaigns import services as campaign_services
+from campaigns.models import (
+    Campaign,
+    Directive,
+    DirectiveRecipient,
+    Milestone,
+    Obligation,
+    StudyMaterial,
+)
+from tests.campaigns.conftest import directive_kind, make_draft
+from tests.factories import MembershipFactory, UserFactory, kind
 from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +67,13 @@ PUBLIC = {"login", "healthz"}
 WITH_OBJECT = [r for r in ROUTES if r.kwargs]
 
 
+def _once(w: SimpleNamespace, key: str, build: Callable[[], object]):
+    """Build an object once per test: several URLs and specs share it."""
+    if key not in w.built:
+        w.built[key] = build()
+    return w.built[key]
+
+
 def _outside_unit(w: SimpleNamespace) -> int:
     return w.tree.other_cell.pk
 
@@ -67,6 +85,92 @@ def _outside_membership(w: SimpleNamespace) -> int:
 def _outside_import(w: SimpleNamespace) -> int:
     return UnitImport.objects.create(
         created_by=w.users.outside_admin, file_name="doanh-nghiep.xlsx", content=b"x"
+    ).pk
+
+
+def _outside_staff(w: SimpleNamespace) -> User:
+    """Propaganda staff of the other bloc: the user who writes its directives."""
+
+    def build() -> User:
+        user = UserFactory(username="outside_staff", full_name="Trần Thị Khối Hai")
+        MembershipFactory(user=user, unit=w.tree.other_bloc, role=Role.STAFF)
+        return user
+
+    return _once(w, "outside_staff", build)
+
+
+def _outside_campaign_object(w: SimpleNamespace) -> Campaign:
+    return _once(
+        w,
+        "outside_campaign",
+        lambda: campaign_services.campaign_create(
+            actor=_outside_staff(w),
+            owner=w.tree.other_bloc,
+            title="Đợt sinh hoạt của Khối Doanh nghiệp",
+            subject="Học tập chuyên đề năm 2024 trong các doanh nghiệp.",
+            start_date=datetime.date(2024, 3, 1),
+            end_date=datetime.date(2024, 12, 31),
+        ),
+    )
+
+
+def _outside_draft_object(w: SimpleNamespace, key: str = "outside_draft") -> Directive:
+    """A complete draft of the other bloc to its grassroots committee: issuing would work."""
+
+    def build() -> Directive:
+        draft = make_draft(
+            _outside_campaign_object(w),
+            w.tree.other_bloc,
+            _outside_staff(w),
+            symbol_code="ĐUKDN",
+            superior_body="Đảng bộ Thành phố Cần Thơ",
+            issuing_body="Đảng ủy Khối Doanh nghiệp",
+        )
+        campaign_services.recipients_add(
+            actor=_outside_staff(w), directive=draft, units=[w.tree.other_grassroots]
+        )
+        return draft
+
+    return _once(w, key, build)
+
+
+def _outside_issued_object(w: SimpleNamespace) -> Directive:
+    return _once(
+        w,
+        "outside_issued",
+        lambda: campaign_services.directive_issue(
+            actor=_outside_staff(w), directive=_outside_draft_object(w, key="outside_to_issue")
+        ),
+    )
+
+
+def _outside_campaign(w: SimpleNamespace) -> int:
+    return _outside_campaign_object(w).pk
+
+
+def _outside_draft(w: SimpleNamespace) -> int:
+    return _outside_draft_object(w).pk
+
+
+def _outside_issued(w: SimpleNamespace) -> int:
+    return _outside_issued_object(w).pk
+
+
+def _outside_recipient(w: SimpleNamespace) -> int:
+    return DirectiveRecipient.objects.get(
+        directive=_outside_issued_object(w), unit=w.tree.other_grassroots
+    ).pk
+
+
+def _outside_material(w: SimpleNamespace) -> int:
+    return campaign_services.material_add(
+        actor=_outside_staff(w),
+        campaign=_outside_campaign_object(w),
+        title="Tài liệu của Khối Doanh nghiệp",
+        kind=StudyMaterial.Kind.BULLETIN,
+        file=SimpleUploadedFile(
+            "ban-tin.pdf", b"%PDF-1.4 ban tin noi bo", content_type="application/pdf"
+        ),
     ).pk
 
 
@@ -83,6 +187,67 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "units:membership_add": {"pk": _outside_unit},
     "units:membership_end": {"pk": _outside_membership},
     "units:import_detail": {"pk": _outside_import},
+    "campaigns:campaign_detail": {"pk": _outside_campaign},
+    "campaigns:campaign_edit": {"pk": _outside_campaign},
+    "campaigns:material_add": {"pk": _outside_campaign},
+    "campaigns:material_file": {"pk": _outside_material},
+    "campaigns:material_delete": {"pk": _outside_material},
+    "campaigns:directive_detail": {"pk": _outside_issued},
+    "campaigns:directive_edit": {"pk": _outside_draft},
+    "campaigns:directive_preview": {"pk": _outside_draft},
+    "campaigns:directive_recipients": {"pk": _outside_draft},
+    "campaigns:directive_milestones": {"pk": _outside_draft},
+    "campaigns:directive_issue": {"pk": _outside_draft},
+    "campaigns:directive_delete": {"pk": _outside_draft},
+    "campaigns:directive_replace": {"pk": _outside_issued},
+    "campaigns:directive_pdf": {"pk": _outside_issued},
+    "campaigns:directive_docx": {"pk": _outside_issued},
+    "campaigns:directive_history": {"pk": _outside_issued},
+    "campaigns:directive_implement": {"pk": _outside_recipient},
+}
+
+# The user of the other bloc who may use a URL, for the control below: per URL name, else per
+# app. Units are maintained by administrators; directives are written by staff (administrators
+# may not issue); a received directive is answered by the secretary of the unit it was sent to.
+OUTSIDE_OWNERS: dict[str, Callable[[SimpleNamespace], User]] = {
+    "units": lambda w: w.users.outside_admin,
+    "campaigns": _outside_staff,
+    "campaigns:directive_implement": lambda w: w.users.outsider,
+}
+
+
+def _outside_owner(route: Route, world: SimpleNamespace) -> User:
+    namespace = route.name.partition(":")[0]
+    owner = OUTSIDE_OWNERS.get(route.name) or OUTSIDE_OWNERS.get(namespace)
+    if owner is None:
+        pytest.fail(
+            f"URL {route} is in namespace {namespace!r}: add to OUTSIDE_OWNERS which user of the "
+            "other bloc may use its pages, so the 404s for everyone else are controlled."
+        )
+    return owner(world)
+
+
+# Pages that show an object and change nothing, whatever is posted to them.
+READ_ONLY = {
+    "units:unit_detail",
+    "units:unit_export",
+    "units:import_detail",
+    "campaigns:campaign_detail",
+    "campaigns:material_file",
+    "campaigns:directive_detail",
+    "campaigns:directive_preview",
+    "campaigns:directive_pdf",
+    "campaigns:directive_docx",
+    "campaigns:directive_history",
+}
+
+# Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.
+POST_ONLY = {
+    "campaigns:material_delete",
+    "campaigns:directive_preview",
+    "campaigns:directive_delete",
+    "campaigns:directive_replace",
+    "campaigns:directive_implement",
 }
 
 
@@ -101,9 +266,16 @@ def _url(route: Route, world: SimpleNamespace) -> str:
     return reverse(route.name, kwargs=_outside_kwargs(route, world))
 
 
-def _post_data(tree) -> dict[str, str]:
-    """A valid submission for every form, so a missing gatekeeper would really write."""
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+def _post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
+    """A valid submission for every form of the URL's app, so a missing gatekeeper would really
+    write. Apps use the same field names for different things (`kind`), hence one set per app."""
+    if route.name.startswith("campaigns:"):
+        return _campaign_post_data(route, world.tree)
+    return _unit_post_data(world.tree)
+
+
+def _unit_post_data(tree) -> dict[str, str]:
+    today = timezone.localdate().isoformat()
     return {
         "code": "XAM-NHAP",
         "name": "Tên do người ngoài đặt",
@@ -116,8 +288,8 @@ def _post_data(tree) -> dict[str, str]:
         "youth_count": "0",
         "other_count": "0",
         "is_active": "on",
-        "effective_date": tomorrow,
-        "target_code": tree.bloc_btg.code,
+        "effective_date": today,
+        "target_code": tree.other_bloc.code,
         "username": "xam_nhap",
         "full_name": "Người Xâm Nhập",
         "email": "xam@example.vn",
@@ -125,8 +297,53 @@ def _post_data(tree) -> dict[str, str]:
         "role": Role.ADMIN,
         "position": "",
         "start_date": "",
-        "end_date": timezone.localdate().isoformat(),
+        "end_date": today,
     }
+
+
+def _campaign_post_data(route: Route, tree) -> dict[str, str]:
+    data = {
+        # CampaignForm (and MaterialForm's title)
+        "title": "Tên do người ngoài đặt",
+        "subject": "Trích yếu do người ngoài viết",
+        "summary": "Người ngoài đã sửa.",
+        "start_date": "2024-01-01",
+        "end_date": "2025-12-31",
+        # DirectiveForm
+        "kind": str(directive_kind("CV").pk),
+        "superior_body": "Cơ quan do người ngoài đặt",
+        "issuing_body": "Ban do người ngoài đặt",
+        "symbol_code": "XAMNHAP",
+        "place": "Hà Nội",
+        "issue_date": "2024-04-01",
+        "basis": "",
+        "body": "I- NỘI DUNG DO NGƯỜI NGOÀI VIẾT",
+        "audience": "",
+        "recipient_lines": "",
+        "signing_authority": "",
+        "signer_position": "Người ngoài",
+        "signer_name": "Người Xâm Nhập",
+        "requires_implementing": "on",
+        # RecipientsForm: a unit of the directive's own issuer that is not yet a recipient
+        "codes": tree.other_cell.code,
+        # MilestoneFormSet
+        "m-TOTAL_FORMS": "1",
+        "m-INITIAL_FORMS": "0",
+        "m-MIN_NUM_FORMS": "0",
+        "m-MAX_NUM_FORMS": "1000",
+        "m-0-kind": Milestone.Kind.BRIEFING,
+        "m-0-title": "Hội nghị do người ngoài đặt",
+        "m-0-due_date": "2024-05-05",
+        "m-0-due_month": "",
+        "m-0-applies_to": Milestone.Applies.ALL,
+        # IssueForm
+        "confirm": "on",
+        # MaterialForm
+        "url": "https://example.vn/xam-nhap",
+    }
+    if route.name == "campaigns:material_add":
+        data["kind"] = StudyMaterial.Kind.OTHER
+    return data
 
 
 def _snapshot() -> dict[str, list]:
@@ -145,12 +362,41 @@ def _snapshot() -> dict[str, list]:
         ),
         "users": list(User.objects.order_by("pk").values_list("pk", "username", "is_active")),
         "imports": list(UnitImport.objects.order_by("pk").values_list("pk", "status")),
+        "campaigns": list(
+            Campaign.objects.order_by("pk").values_list(
+                "pk", "owner_id", "title", "subject", "summary", "start_date", "end_date"
+            )
+        ),
+        "directives": list(
+            Directive.objects.order_by("pk").values_list(
+                "pk", "status", "number", "symbol", "kind_id", "subject", "body", "symbol_code",
+                "issue_date", "signer_name", "issued_pdf", "updated_at",
+            )
+        ),
+        "recipients": list(
+            DirectiveRecipient.objects.order_by("pk").values_list(
+                "pk", "directive_id", "unit_id", "unit_name"
+            )
+        ),
+        "milestones": list(
+            Milestone.objects.order_by("pk").values_list(
+                "pk", "directive_id", "kind", "title", "due_date", "due_month"
+            )
+        ),
+        "obligations": list(
+            Obligation.objects.order_by("pk").values_list("pk", "recipient_id", "fulfilled_at")
+        ),
+        "materials": list(
+            StudyMaterial.objects.order_by("pk").values_list(
+                "pk", "campaign_id", "title", "url", "file"
+            )
+        ),
     }  # fmt: skip
 
 
 @pytest.fixture
 def world(tree, users) -> SimpleNamespace:
-    return SimpleNamespace(tree=tree, users=users)
+    return SimpleNamespace(tree=tree, users=users, built={})
 
 
 def test_the_url_walk_finds_the_unit_pages_and_skips_the_admin():
@@ -170,14 +416,37 @@ def test_every_url_argument_has_an_outside_object(route, world):
 
 
 def test_outside_objects_table_names_only_existing_urls():
-    assert set(OUTSIDE_OBJECTS) - {r.name for r in ROUTES} == set()
+    assert (set(OUTSIDE_OBJECTS) | READ_ONLY | POST_ONLY) - {r.name for r in ROUTES} == set()
 
 
 @pytest.mark.parametrize("route", WITH_OBJECT, ids=str)
-def test_outside_objects_are_real_pages_for_their_own_administrator(route, world, client_for):
-    """The control for the 404s below: the same URL works for the other bloc's administrator."""
-    response = client_for(world.users.outside_admin).get(_url(route, world))
-    assert response.status_code == 200
+def test_outside_objects_are_real_pages_for_their_own_users(route, world, client_for):
+    """The control for the 404s below: the same URL works for the other bloc's own user (its
+    administrator for units, its staff for directives). A POST-only action is posted to and
+    must do its work: show its answer, or redirect after the change."""
+    client = client_for(_outside_owner(route, world))
+    url = _url(route, world)
+
+    response = client.get(url)
+    if route.name in POST_ONLY:
+        assert response.status_code == 405
+        assert client.post(url, _post_data(route, world)).status_code in {200, 302}
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("route", [r for r in WITH_OBJECT if r.name not in READ_ONLY], ids=str)
+def test_the_submission_changes_an_outside_object_for_its_own_user(route, world, client_for):
+    """The control for "unchanged" below: posted by the object's own user, the same data does
+    write, so a page that lost its gatekeeper would write too."""
+    client = client_for(_outside_owner(route, world))
+    url = _url(route, world)
+    before = _snapshot()
+
+    response = client.post(url, _post_data(route, world))
+
+    assert response.status_code == 302
+    assert _snapshot() != before
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -205,21 +474,69 @@ def test_objects_outside_the_users_subtree_are_not_found_and_unchanged(
     client = client_for(getattr(world.users, who))
     before = _snapshot()
 
-    assert client.get(url).status_code == 404
-    assert client.post(url, _post_data(world.tree)).status_code == 404
+    assert client.get(url).status_code == (405 if route.name in POST_ONLY else 404)
+    assert client.post(url, _post_data(route, world)).status_code == 404
     assert _snapshot() == before
 
 
 # ---------------------------------------------------------------------------- inside the tree
 
 
+def _bloc_campaign(w: SimpleNamespace) -> Campaign:
+    return _once(
+        w,
+        "campaign",
+        lambda: campaign_services.campaign_create(
+            actor=w.users.staff,
+            owner=w.tree.bloc,
+            title="Tác phẩm “Cây tre Việt Nam”",
+            subject="Đợt sinh hoạt chính trị, tư tưởng về tác phẩm “Cây tre Việt Nam”.",
+            start_date=datetime.date(2024, 3, 1),
+            end_date=datetime.date(2024, 12, 31),
+        ),
+    )
+
+
+def _bloc_draft(w: SimpleNamespace, key: str = "draft") -> Directive:
+    """The bloc Propaganda Department's draft, to both grassroots organisations."""
+
+    def build() -> Directive:
+        draft = make_draft(_bloc_campaign(w), w.tree.bloc_btg, w.users.staff)
+        campaign_services.recipients_add(
+            actor=w.users.staff, directive=draft, units=[w.tree.grassroots_a, w.tree.grassroots_b]
+        )
+        return draft
+
+    return _once(w, key, build)
+
+
+def _bloc_issued(w: SimpleNamespace) -> Directive:
+    return _once(
+        w,
+        "issued",
+        lambda: campaign_services.directive_issue(
+            actor=w.users.staff, directive=_bloc_draft(w, key="to_issue")
+        ),
+    )
+
+
 def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
-    """`"unit:grassroots_a"`, `"membership:secretary"`, `"import:admin"` → the URL's kwargs."""
+    """`"unit:grassroots_a"`, `"membership:secretary"`, `"import:admin"`, `"campaign:bloc"`
+    (the bloc's campaign), `"campaign:issued"` (the same, once a directive of it is issued to
+    both grassroots organisations), `"directive:draft"`, `"directive:issued"` → the URL's kwargs."""
     if spec is None:
         return {}
     what, name = spec.split(":")
     if what == "unit":
         return {"pk": getattr(world.tree, name).pk}
+    if spec == "campaign:bloc":
+        return {"pk": _bloc_campaign(world).pk}
+    if spec == "campaign:issued":
+        return {"pk": _bloc_issued(world).campaign_id}
+    if spec == "directive:draft":
+        return {"pk": _bloc_draft(world).pk}
+    if spec == "directive:issued":
+        return {"pk": _bloc_issued(world).pk}
     user = getattr(world.users, name)
     if what == "membership":
         return {"pk": Membership.objects.get(user=user).pk}
@@ -237,6 +554,20 @@ MANAGE_PAGES = [
     "units:unit_add_child",
     "units:membership_add",
 ]
+
+EDITING_PAGES = [
+    "campaigns:directive_edit",
+    "campaigns:directive_recipients",
+    "campaigns:directive_milestones",
+    "campaigns:directive_issue",
+]
+READING_PAGES = [
+    "campaigns:directive_detail",
+    "campaigns:directive_pdf",
+    "campaigns:directive_docx",
+    "campaigns:directive_history",
+]
+CAMPAIGN_EDITING_PAGES = ["campaigns:campaign_edit", "campaigns:material_add"]
 
 ACCESS_TABLE = [
     # The bloc's administrator maintains every unit below the bloc; other roles only see them.
@@ -281,6 +612,69 @@ ACCESS_TABLE = [
     ("staff", "units:import_detail", "import:admin", 404),
     *[(who, "units:unit_list", None, 200) for who in ("admin", "leader", "nobody")],
     *[(who, "home", None, 200) for who in ("admin", "staff", "leader", "secretary", "nobody")],
+    # Campaigns and directives: staff write and issue for their committee; leaders and
+    # administrators read the subtree; a unit a directive is issued to reads that directive and
+    # its campaign; an editing page refuses an issued directive with a redirect and a message.
+    *[
+        ("staff", page, None, 200)
+        for page in (
+            "campaigns:campaign_list",
+            "campaigns:campaign_create",
+            "campaigns:directive_list",
+            "campaigns:received_list",
+            "campaigns:directive_create",
+        )
+    ],
+    *[
+        (who, page, None, 404)
+        for who in ("leader", "admin", "nobody")
+        for page in ("campaigns:campaign_create", "campaigns:directive_create")
+    ],
+    ("secretary", "campaigns:directive_create", None, 200),
+    *[
+        (who, page, None, 200)
+        for who in ("leader", "secretary", "nobody")
+        for page in (
+            "campaigns:campaign_list",
+            "campaigns:directive_list",
+            "campaigns:received_list",
+        )
+    ],
+    *[("staff", page, "directive:draft", 200) for page in (*EDITING_PAGES, *READING_PAGES)],
+    *[
+        (who, page, "directive:draft", 404)
+        for who in ("leader", "admin", "secretary", "cell_secretary")
+        for page in EDITING_PAGES
+    ],
+    *[
+        (who, page, "directive:issued", 200)
+        for who in ("staff", "leader", "admin", "secretary", "superuser")
+        for page in READING_PAGES
+    ],
+    *[("staff", page, "directive:issued", 302) for page in EDITING_PAGES],
+    *[
+        (who, page, "directive:issued", 404)
+        for who in ("leader", "admin", "secretary")
+        for page in EDITING_PAGES
+    ],
+    *[
+        (who, page, "directive:issued", 404)
+        for who in ("cell_secretary", "outsider", "outside_admin", "nobody")
+        for page in READING_PAGES
+    ],
+    # A draft is sent nowhere yet: the units chosen as its recipients do not see it.
+    *[("secretary", page, "directive:draft", 404) for page in READING_PAGES],
+    *[(who, "campaigns:campaign_detail", "campaign:bloc", 200) for who in ("staff", "leader")],
+    *[("staff", page, "campaign:bloc", 200) for page in CAMPAIGN_EDITING_PAGES],
+    *[
+        (who, page, "campaign:issued", 404)
+        for who in ("leader", "admin", "secretary")
+        for page in CAMPAIGN_EDITING_PAGES
+    ],
+    ("secretary", "campaigns:campaign_detail", "campaign:bloc", 404),
+    ("secretary", "campaigns:campaign_detail", "campaign:issued", 200),
+    ("cell_secretary", "campaigns:campaign_detail", "campaign:issued", 404),
+    ("outsider", "campaigns:campaign_detail", "campaign:issued", 404),
 ]
 
 
