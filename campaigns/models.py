@@ -318,12 +318,15 @@ class Directive(models.Model):
 class DirectiveRecipient(models.Model):
     """A unit a directive is sent to: what that unit owes hangs on this row.
 
-    `unit_name` is the unit's name when the directive was issued, printed thereafter.
+    `unit_name` and `member_count` are the unit's on the day of issue, kept thereafter, so the
+    units expected to act and their members never change with the tree.
     """
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="recipients")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="received_directives")
     unit_name = models.CharField(max_length=255)
+    # Members the unit counted when the directive was issued: the denominator of its rates.
+    member_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["directive", "unit__path"]

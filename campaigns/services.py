@@ -369,7 +369,12 @@ def directive_issue(
     recipients = list(directive.recipients.select_related("unit", "unit__kind"))
     for recipient in recipients:
         recipient.unit_name = recipient.unit.name
-    DirectiveRecipient.objects.bulk_update(recipients, ["unit_name"], batch_size=1000)
+        recipient.member_count = (
+            recipient.unit.member_count if recipient.unit.kind.counts_members else 0
+        )
+    DirectiveRecipient.objects.bulk_update(
+        recipients, ["unit_name", "member_count"], batch_size=1000
+    )
     _create_obligations(directive, recipients)
 
     if directive.responds_to_id:
@@ -487,6 +492,8 @@ def directive_implement(
         basis=basis_line(parent, issuer_name=defaults["issuer_name"], kind_name=kind.name),
         audience=parent.audience,
         signer_name=actor.get_full_name() if actor else "",
+        # A grassroots organisation's plan goes to its cells, which study rather than plan.
+        requires_implementing=not issuer.kind.is_grassroots,
         recipient_lines=f"- {parent.issuer_name} (b/c),\n- Các chi bộ trực thuộc,\n- Lưu.",
         **_signature_defaults(issuer),
     )

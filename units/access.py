@@ -272,3 +272,100 @@ def access_material(user: User, pk: int, *, for_edit: bool = False):
     if found is None:
         raise Http404("Không tìm thấy tài liệu.")
     return found
+
+
+# ---------------------------------------------------------------------------- sessions, reports
+# Sessions are logged for a unit or any unit below it (a committee's secretary may log for cells
+# without a portal user); a report is written only by its own unit's people and reviewed by
+# those who may approve for the issuer of the directive that asked for it.
+
+
+def own_units_for(user: User, capability: Capability) -> list[Unit]:
+    """The units where the user holds a role with this capability (not their subtrees)."""
+    return [
+        m.unit
+        for m in grants_for(user).memberships
+        if capability in ROLE_CAPABILITIES.get(m.role, ())
+    ]
+
+
+def access_session(user: User, pk: int):
+    from reports.models import StudySession
+
+    found = (
+        StudySession.objects.filter(scope_q(user, Capability.CAPTURE, "unit__"), pk=pk)
+        .select_related("unit", "unit__kind", "campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    return found
+
+
+def access_attachment(user: User, pk: int):
+    """A session's file, for anyone who sees the session's unit."""
+    from reports.models import SessionAttachment
+
+    found = (
+        SessionAttachment.objects.filter(scope_q(user, Capability.VIEW, "session__unit__"), pk=pk)
+        .select_related("session")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy tệp.")
+    return found
+
+
+def access_report(user: User, pk: int, *, for_edit: bool = False, for_review: bool = False):
+    """A progress report: seen by its unit's subtree viewers and by the directive's issuer side;
+    written only by its own unit's people; reviewed by approvers of the issuing unit."""
+    from reports.models import ProgressReport
+
+    reports = ProgressReport.objects.all()
+    if for_edit:
+        reports = reports.filter(unit__in=own_units_for(user, Capability.CAPTURE))
+    elif for_review:
+        reports = reports.filter(
+            scope_q(user, Capability.APPROVE, "obligation__directive__issuer__")
+        )
+    else:
+        reports = reports.filter(
+            scope_q(user, Capability.VIEW, "unit__")
+            | scope_q(user, Capability.VIEW, "obligation__directive__issuer__")
+        )
+    found = (
+        reports.filter(pk=pk)
+        .select_related(
+            "unit",
+            "unit__kind",
+            "campaign",
+            "obligation",
+            "obligation__milestone",
+            "obligation__directive",
+            "obligation__directive__kind",
+            "obligation__directive__issuer",
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    return found
+
+
+def access_obligation(user: User, pk: int):
+    """A report obligation of one of the user's own units: to start its report."""
+    from campaigns.models import Directive, Obligation
+
+    found = (
+        Obligation.objects.filter(
+            pk=pk,
+            kind=Obligation.Kind.REPORT,
+            directive__status=Directive.Status.ISSUED,
+            recipient__unit__in=own_units_for(user, Capability.CAPTURE),
+        )
+        .select_related("recipient", "recipient__unit", "directive", "milestone")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy hạn báo cáo.")
+    return found

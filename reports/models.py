@@ -1,0 +1,199 @@
+"""Study sessions, propaganda work and progress reports: what units do and report upward."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Campaign, Obligation, StudyMaterial
+from units.models import Unit
+
+
+class StudySession(models.Model):
+    """One study session a unit held for a campaign, with the member count it had that day."""
+
+    class Form(models.TextChoices):
+        CONFERENCE = "conference", _("Hội nghị quán triệt")
+        REGULAR = "regular", _("Sinh hoạt chi bộ thường kỳ")
+        THEMATIC = "thematic", _("Sinh hoạt chuyên đề")
+        ONLINE = "online", _("Trực tuyến")
+        COMBINED = "combined", _("Kết hợp trực tiếp và trực tuyến")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("đợt sinh hoạt")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="study_sessions", verbose_name=_("đơn vị")
+    )
+    held_on = models.DateField(_("ngày sinh hoạt"))
+    form = models.CharField(_("hình thức"), max_length=20, choices=Form.choices)
+    topic = models.CharField(_("chủ đề"), max_length=255, blank=True)
+    presenter = models.CharField(_("báo cáo viên"), max_length=150, blank=True)
+    # The unit's member count on the day: later changes to the tree never rewrite a rate.
+    member_count = models.PositiveIntegerField(_("số đảng viên của đơn vị"), editable=False)
+    members_present = models.PositiveIntegerField(_("số đảng viên tham dự"))
+    officials_present = models.PositiveIntegerField(_("cán bộ, công chức, viên chức"), default=0)
+    youth_present = models.PositiveIntegerField(_("đoàn viên"), default=0)
+    others_present = models.PositiveIntegerField(_("quần chúng, khác"), default=0)
+    reflections = models.PositiveIntegerField(
+        _("số bài thu hoạch"), default=0, help_text=_("Bài thu hoạch thu được sau buổi sinh hoạt.")
+    )
+    materials = models.ManyToManyField(
+        StudyMaterial, blank=True, related_name="+", verbose_name=_("tài liệu đã dùng")
+    )
+    minutes = models.TextField(_("biên bản, tóm tắt"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("buổi sinh hoạt")
+        verbose_name_plural = _("buổi sinh hoạt")
+        indexes = [models.Index(fields=["campaign", "unit"], name="session_campaign_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(members_present__lte=F("member_count")),
+                name="session_present_within_members",
+                violation_error_message=_(
+                    "Số đảng viên tham dự không được lớn hơn số đảng viên của đơn vị."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} – {self.held_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:session_edit", args=[self.pk])
+
+    @property
+    def attendees(self) -> int:
+        return (
+            self.members_present + self.officials_present + self.youth_present + self.others_present
+        )
+
+
+class SessionAttachment(models.Model):
+    """A file kept with a session (minutes, photos); served only through an access check."""
+
+    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="sessions/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PropagandaItem(models.Model):
+    """An article, news item or social-network post a unit published for the campaign."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Bài viết")
+        NEWS = "news", _("Tin")
+        REPORTAGE = "reportage", _("Phóng sự")
+        SOCIAL_POST = "social_post", _("Bài đăng, chia sẻ trên mạng xã hội")
+        OTHER = "other", _("Khác")
+
+    class Channel(models.TextChoices):
+        PRESS = "press", _("Báo chí")
+        WEBSITE = "website", _("Trang thông tin điện tử")
+        FACEBOOK = "facebook", _("Facebook")
+        ZALO = "zalo", _("Zalo")
+        YOUTUBE = "youtube", _("YouTube")
+        TIKTOK = "tiktok", _("TikTok")
+        OTHER = "other", _("Khác")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="propaganda")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="propaganda_items")
+    published_on = models.DateField(_("ngày đăng"))
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("kênh"), max_length=20, choices=Channel.choices)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
+    reach = models.PositiveIntegerField(
+        _("lượt tiếp cận"), null=True, blank=True, help_text=_("Lượt xem, chia sẻ… nếu biết.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("tin, bài tuyên truyền")
+        verbose_name_plural = _("tin, bài tuyên truyền")
+        indexes = [models.Index(fields=["campaign", "unit"], name="propaganda_campaign_unit_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    """A unit's report for one report milestone it owes: draft, submitted, returned, accepted.
+
+    Figures are computed (reports.figures) and frozen into `figures` at each submission; the
+    prose is the unit's own.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi")
+        RETURNED = "returned", _("Bị trả lại")
+        ACCEPTED = "accepted", _("Đã tiếp nhận")
+
+    obligation = models.OneToOneField(
+        Obligation, on_delete=models.PROTECT, related_name="report", verbose_name=_("hạn báo cáo")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="progress_reports")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    assessment = models.TextField(_("công tác lãnh đạo, chỉ đạo, tổ chức thực hiện"), blank=True)
+    strengths = models.TextField(_("ưu điểm"), blank=True)
+    limits = models.TextField(_("hạn chế, nguyên nhân"), blank=True)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    figures = models.JSONField(default=dict, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("báo cáo kết quả")
+        verbose_name_plural = _("báo cáo kết quả")
+
+    def __str__(self) -> str:
+        return f"Báo cáo của {self.unit} – {self.obligation.due_date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}

@@ -1,0 +1,293 @@
+"""Every write to sessions, propaganda items and progress reports."""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from campaigns.models import Campaign, Obligation, StudyMaterial
+from reports.figures import rollup
+from reports.models import ProgressReport, PropagandaItem, SessionAttachment, StudySession
+from units.models import Unit, User
+
+SESSION_FIELDS = {
+    "held_on",
+    "form",
+    "topic",
+    "presenter",
+    "members_present",
+    "officials_present",
+    "youth_present",
+    "others_present",
+    "reflections",
+    "minutes",
+}
+REPORT_PROSE = {"assessment", "strengths", "limits", "proposals"}
+SUBMITTED = {ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED}
+
+
+def _nfc(value):
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
+
+
+def unit_member_count(unit: Unit) -> int:
+    """Members a session of this unit may count: its own, or its whole subtree's for a
+    committee (whose members are counted in its cells)."""
+    if unit.kind.counts_members:
+        return unit.member_count
+    return (
+        Unit.objects.filter(path__startswith=unit.path, kind__counts_members=True).aggregate(
+            total=Sum("member_count")
+        )["total"]
+        or 0
+    )
+
+
+# ---------------------------------------------------------------------------- sessions
+
+
+def _require_unreported(unit: Unit, campaign: Campaign, day: datetime.date) -> None:
+    """Sessions of a period the unit has reported on are part of that report: kept as sent."""
+    reported = ProgressReport.objects.filter(
+        unit=unit,
+        campaign=campaign,
+        status__in=SUBMITTED,
+        obligation__due_date__gte=day,
+    ).exists()
+    if reported:
+        raise ValidationError(
+            "Đơn vị đã gửi báo cáo cho giai đoạn có buổi sinh hoạt này; không thể thêm, sửa "
+            "hay xóa. Nếu cần, đề nghị cấp trên trả lại báo cáo.",
+            code="reported",
+        )
+
+
+def _check_present(session: StudySession) -> None:
+    if session.members_present > session.member_count:
+        raise ValidationError(
+            {
+                "members_present": ValidationError(
+                    f"Số đảng viên tham dự ({session.members_present}) không được lớn hơn số "
+                    f"đảng viên của đơn vị ({session.member_count}).",
+                    code="too_many_present",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    unit: Unit,
+    materials: Iterable[StudyMaterial] = (),
+    files: Iterable = (),
+    **fields,
+) -> StudySession:
+    unknown = set(fields) - SESSION_FIELDS
+    if unknown:
+        raise TypeError(f"session_create does not set {sorted(unknown)}")
+    _require_unreported(unit, campaign, fields["held_on"])
+    session = StudySession(
+        campaign=campaign,
+        unit=unit,
+        member_count=unit_member_count(unit),
+        created_by=actor,
+        **{k: _nfc(v) for k, v in fields.items()},
+    )
+    _check_present(session)
+    session.full_clean()
+    session.save()
+    session.materials.set(materials)
+    for upload in files:
+        attachment_add(actor=actor, session=session, upload=upload)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: User | None,
+    session: StudySession,
+    materials: Iterable[StudyMaterial] | None = None,
+    files: Iterable = (),
+    **fields,
+) -> StudySession:
+    """Change a session; its member count stays the one of the day it was logged."""
+    session = StudySession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    unknown = set(fields) - SESSION_FIELDS
+    if unknown:
+        raise TypeError(f"session_update does not set {sorted(unknown)}")
+    _require_unreported(session.unit, session.campaign, session.held_on)
+    if "held_on" in fields:
+        _require_unreported(session.unit, session.campaign, fields["held_on"])
+    for name, value in fields.items():
+        setattr(session, name, _nfc(value))
+    _check_present(session)
+    session.full_clean()
+    session.save(update_fields=[*fields, "updated_at"])
+    if materials is not None:
+        session.materials.set(materials)
+    for upload in files:
+        attachment_add(actor=actor, session=session, upload=upload)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor: User | None, session: StudySession) -> None:
+    _require_unreported(session.unit, session.campaign, session.held_on)
+    for attachment in session.attachments.all():
+        attachment.file.delete(save=False)
+    session.delete()
+
+
+def attachment_add(*, actor: User | None, session: StudySession, upload) -> SessionAttachment:
+    attachment = SessionAttachment(
+        session=session, original_name=upload.name[:255], size=upload.size
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# ---------------------------------------------------------------------------- propaganda
+
+
+@transaction.atomic
+def propaganda_create(
+    *, actor: User | None, campaign: Campaign, unit: Unit, **fields
+) -> PropagandaItem:
+    item = PropagandaItem(
+        campaign=campaign, unit=unit, created_by=actor, **{k: _nfc(v) for k, v in fields.items()}
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+# ---------------------------------------------------------------------------- reports
+
+
+@transaction.atomic
+def report_start(*, actor: User | None, obligation: Obligation) -> ProgressReport:
+    """The report for a report obligation: the one already started, or a new draft."""
+    if obligation.kind != Obligation.Kind.REPORT:
+        raise ValidationError("Việc này không phải hạn báo cáo.", code="not_a_report")
+    report, _ = ProgressReport.objects.get_or_create(
+        obligation=obligation,
+        defaults={"unit": obligation.recipient.unit, "campaign": obligation.directive.campaign},
+    )
+    return report
+
+
+def _locked(report: ProgressReport) -> ProgressReport:
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("obligation", "obligation__milestone", "unit", "campaign")
+        .get(pk=report.pk)
+    )
+
+
+def _require_editable(report: ProgressReport) -> None:
+    if not report.is_editable:
+        raise ValidationError(
+            "Báo cáo đã gửi; chỉ sửa được khi cấp trên trả lại.", code="not_editable"
+        )
+
+
+@transaction.atomic
+def report_update(*, actor: User | None, report: ProgressReport, **prose) -> ProgressReport:
+    report = _locked(report)
+    _require_editable(report)
+    unknown = set(prose) - REPORT_PROSE
+    if unknown:
+        raise TypeError(f"report_update does not set {sorted(unknown)}")
+    for name, value in prose.items():
+        setattr(report, name, _nfc(value))
+    report.save(update_fields=[*prose, "updated_at"])
+    return report
+
+
+def report_figures(report: ProgressReport) -> dict:
+    """The report's figures as of now, and the children that have not reported."""
+    result = rollup(report.campaign, report.unit, milestone=report.obligation.milestone)
+    data = result.total.as_dict()
+    data["children"] = [
+        {"unit": row.unit.name, "code": row.unit.code, **row.figures.as_dict()}
+        for row in result.children
+        if row.figures.expected_units or row.figures.reports_expected
+    ]
+    data["not_reported"] = [
+        row.unit.name
+        for row in result.children
+        if row.figures.reports_missing or row.figures.reports_pending
+    ]
+    return data
+
+
+@transaction.atomic
+def report_submit(*, actor: User | None, report: ProgressReport) -> ProgressReport:
+    """Send the report up: figures are computed now and frozen into it; the obligation is met."""
+    report = _locked(report)
+    _require_editable(report)
+    if not report.assessment.strip():
+        raise ValidationError(
+            "Chưa có phần đánh giá công tác lãnh đạo, chỉ đạo, tổ chức thực hiện.",
+            code="no_assessment",
+        )
+    now = timezone.now()
+    report.figures = report_figures(report)
+    report.status = ProgressReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = actor
+    report.first_submitted_at = report.first_submitted_at or now
+    report.save(
+        update_fields=[
+            "figures",
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "first_submitted_at",
+            "updated_at",
+        ]
+    )
+    Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=now)
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor: User | None, report: ProgressReport, comment: str) -> ProgressReport:
+    """Send a submitted report back for correction, saying why."""
+    report = _locked(report)
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ValidationError("Chỉ trả lại được báo cáo đã gửi.", code="not_submitted")
+    if not comment.strip():
+        raise ValidationError("Ghi rõ lý do trả lại báo cáo.", code="no_comment")
+    report.status = ProgressReport.Status.RETURNED
+    report.review_comment = _nfc(comment)
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.save(
+        update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
+    )
+    Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=None)
+    return report
+
+
+@transaction.atomic
+def report_accept(*, actor: User | None, report: ProgressReport) -> ProgressReport:
+    report = _locked(report)
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ValidationError("Chỉ tiếp nhận được báo cáo đã gửi.", code="not_submitted")
+    report.status = ProgressReport.Status.ACCEPTED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    return report
