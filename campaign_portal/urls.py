@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("units/", include("units.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from campaign_portal.celery import app
 from campaigns import selectors as campaign_selectors
+from reports import selectors as report_selectors
 from units import selectors
 from units.access import grants_for
 from units.models import Role
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "unit": unit,
                 "children": selectors.children_rollup(unit),
                 "totals": selectors.subtree_totals(unit),
+                "campaigns": list(report_selectors.campaigns_of_unit(request.user, unit)[:5]),
             }
             for unit in units
         ]
@@ -53,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             request.user, list(campaign_selectors.received_for(request.user)[:10])
         )
         context["directives"] = list(campaign_selectors.directives_issued_for(request.user)[:10])
+        context["to_review"] = list(report_selectors.reports_to_review(request.user)[:20])
     return render(request, HOME_TEMPLATES[role], context)
 
 

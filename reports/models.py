@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -193,6 +194,13 @@ class ProgressReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def submitted_late(self) -> bool | None:
+        """First submitted after the deadline (local date), as reports.figures counts it."""
+        if self.first_submitted_at is None:
+            return None
+        return timezone.localtime(self.first_submitted_at).date() > self.obligation.due_date
 
     @property
     def is_editable(self) -> bool:

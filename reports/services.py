@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from campaigns.models import Campaign, Obligation, StudyMaterial
-from reports.figures import rollup
+from reports.figures import Figures, rollup
 from reports.models import ProgressReport, PropagandaItem, SessionAttachment, StudySession
 from units.models import Unit, User
 
@@ -219,6 +219,10 @@ def report_figures(report: ProgressReport) -> dict:
     """The report's figures as of now, and the children that have not reported."""
     result = rollup(report.campaign, report.unit, milestone=report.obligation.milestone)
     data = result.total.as_dict()
+    # Report counts are of the units below: the unit's own report is the one being written.
+    below = sum((row.figures for row in result.children), Figures())
+    for name in ("expected", "on_time", "late", "missing", "pending", "submitted"):
+        data[f"reports_{name}"] = getattr(below, f"reports_{name}")
     data["children"] = [
         {"unit": row.unit.name, "code": row.unit.code, **row.figures.as_dict()}
         for row in result.children

@@ -4,7 +4,7 @@
 # loaded from a CDN. Run it again after changing a version; commit its output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PACKAGES=("bootstrap@5.3.9" "htmx.org@2.0.11")
+PACKAGES=("bootstrap@5.3.9" "htmx.org@2.0.11" "chart.js@4.6.1")
 dest=static/vendor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -19,6 +19,8 @@ copy 'bootstrap-*.tgz' dist/js/bootstrap.bundle.min.js bootstrap/js/bootstrap.bu
 copy 'bootstrap-*.tgz' LICENSE bootstrap/LICENSE
 copy 'htmx.org-*.tgz' dist/htmx.min.js htmx/htmx.min.js
 copy 'htmx.org-*.tgz' LICENSE htmx/LICENSE
+copy 'chart.js-*.tgz' dist/chart.umd.min.js chartjs/chart.umd.min.js
+copy 'chart.js-*.tgz' LICENSE.md chartjs/LICENSE.md
 {
   echo "# Vendored front-end assets: made by scripts/vendor_assets.sh; do not edit by hand."
   printf '%s\n' "${PACKAGES[@]}" | sed 's/^/package: /'

@@ -23,6 +23,8 @@ from campaigns.models import (
     Obligation,
     StudyMaterial,
 )
+from reports import services as report_services
+from reports.models import ProgressReport, PropagandaItem, StudySession
 from tests.campaigns.conftest import directive_kind, make_draft
 from tests.factories import MembershipFactory, UserFactory, kind
 from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
@@ -174,6 +176,66 @@ def _outside_material(w: SimpleNamespace) -> int:
     ).pk
 
 
+def _outside_grassroots(w: SimpleNamespace) -> int:
+    """The other bloc's grassroots committee, once a directive of the campaign reached it."""
+    _outside_issued_object(w)
+    return w.tree.other_grassroots.pk
+
+
+def _outside_session_object(w: SimpleNamespace) -> StudySession:
+    return _once(
+        w,
+        "outside_session",
+        lambda: report_services.session_create(
+            actor=w.users.outsider,
+            campaign=_outside_campaign_object(w),
+            unit=w.tree.other_cell,
+            held_on=datetime.date(2024, 5, 2),
+            form=StudySession.Form.REGULAR,
+            members_present=25,
+            files=[SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban")],
+        ),
+    )
+
+
+def _outside_session(w: SimpleNamespace) -> int:
+    return _outside_session_object(w).pk
+
+
+def _outside_attachment(w: SimpleNamespace) -> int:
+    return _outside_session_object(w).attachments.get().pk
+
+
+def _outside_obligation(w: SimpleNamespace) -> int:
+    return Obligation.objects.get(
+        directive=_outside_issued_object(w),
+        recipient__unit=w.tree.other_grassroots,
+        kind=Obligation.Kind.REPORT,
+    ).pk
+
+
+def _outside_report_object(w: SimpleNamespace) -> ProgressReport:
+    return _once(
+        w,
+        "outside_report",
+        lambda: report_services.report_start(
+            actor=w.users.outsider, obligation=Obligation.objects.get(pk=_outside_obligation(w))
+        ),
+    )
+
+
+def _outside_report(w: SimpleNamespace) -> int:
+    return _outside_report_object(w).pk
+
+
+def _outside_submitted_report(w: SimpleNamespace) -> int:
+    report = _outside_report_object(w)
+    if report.status == ProgressReport.Status.DRAFT:
+        report_services.report_update(actor=w.users.outsider, report=report, assessment="Đã làm.")
+        report_services.report_submit(actor=w.users.outsider, report=report)
+    return report.pk
+
+
 # Per URL name, per kwarg: an object of the other bloc's subtree. `pk` means a different model in
 # different URLs, so every URL that takes an argument is listed here; a new one that is not
 # makes test_every_url_argument_has_an_outside_object fail and says what to add.
@@ -204,6 +266,17 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "campaigns:directive_docx": {"pk": _outside_issued},
     "campaigns:directive_history": {"pk": _outside_issued},
     "campaigns:directive_implement": {"pk": _outside_recipient},
+    "reports:unit_work": {"pk": _outside_grassroots},
+    "reports:session_create": {"pk": _outside_grassroots},
+    "reports:propaganda_create": {"pk": _outside_grassroots},
+    "reports:session_edit": {"pk": _outside_session},
+    "reports:session_delete": {"pk": _outside_session},
+    "reports:attachment_file": {"pk": _outside_attachment},
+    "reports:report_start": {"pk": _outside_obligation},
+    "reports:report_detail": {"pk": _outside_report},
+    "reports:report_edit": {"pk": _outside_report},
+    "reports:report_review": {"pk": _outside_submitted_report},
+    "reports:dashboard": {"pk": _outside_grassroots},
 }
 
 # The user of the other bloc who may use a URL, for the control below: per URL name, else per
@@ -213,6 +286,9 @@ OUTSIDE_OWNERS: dict[str, Callable[[SimpleNamespace], User]] = {
     "units": lambda w: w.users.outside_admin,
     "campaigns": _outside_staff,
     "campaigns:directive_implement": lambda w: w.users.outsider,
+    # Sessions and reports are the secretary's; reviewing is for the issuer's staff.
+    "reports": lambda w: w.users.outsider,
+    "reports:report_review": _outside_staff,
 }
 
 
@@ -239,6 +315,10 @@ READ_ONLY = {
     "campaigns:directive_pdf",
     "campaigns:directive_docx",
     "campaigns:directive_history",
+    "reports:unit_work",
+    "reports:attachment_file",
+    "reports:report_detail",
+    "reports:dashboard",
 }
 
 # Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.
@@ -248,6 +328,9 @@ POST_ONLY = {
     "campaigns:directive_delete",
     "campaigns:directive_replace",
     "campaigns:directive_implement",
+    "reports:session_delete",
+    "reports:report_start",
+    "reports:report_review",
 }
 
 
@@ -271,7 +354,40 @@ def _post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
     write. Apps use the same field names for different things (`kind`), hence one set per app."""
     if route.name.startswith("campaigns:"):
         return _campaign_post_data(route, world.tree)
+    if route.name.startswith("reports:"):
+        return _report_post_data()
     return _unit_post_data(world.tree)
+
+
+def _report_post_data() -> dict[str, str]:
+    return {
+        # SessionForm
+        "held_on": "2024-05-03",
+        "form": StudySession.Form.THEMATIC,
+        "topic": "Chủ đề do người ngoài đặt",
+        "presenter": "",
+        "members_present": "5",
+        "officials_present": "0",
+        "youth_present": "0",
+        "others_present": "0",
+        "reflections": "3",
+        "minutes": "",
+        # PropagandaForm
+        "published_on": "2024-05-04",
+        "kind": PropagandaItem.Kind.NEWS,
+        "channel": PropagandaItem.Channel.WEBSITE,
+        "title": "Tin do người ngoài viết",
+        "url": "https://example.vn/tin",
+        "reach": "",
+        # ReportForm
+        "assessment": "Đánh giá do người ngoài viết.",
+        "strengths": "",
+        "limits": "",
+        "proposals": "",
+        # ReviewForm
+        "decision": "accept",
+        "comment": "",
+    }
 
 
 def _unit_post_data(tree) -> dict[str, str]:
@@ -389,6 +505,17 @@ def _snapshot() -> dict[str, list]:
         "materials": list(
             StudyMaterial.objects.order_by("pk").values_list(
                 "pk", "campaign_id", "title", "url", "file"
+            )
+        ),
+        "sessions": list(
+            StudySession.objects.order_by("pk").values_list(
+                "pk", "unit_id", "held_on", "form", "members_present", "reflections", "updated_at"
+            )
+        ),
+        "propaganda": list(PropagandaItem.objects.order_by("pk").values_list("pk", "title")),
+        "reports": list(
+            ProgressReport.objects.order_by("pk").values_list(
+                "pk", "status", "assessment", "updated_at"
             )
         ),
     }  # fmt: skip
@@ -570,6 +697,18 @@ READING_PAGES = [
 CAMPAIGN_EDITING_PAGES = ["campaigns:campaign_edit", "campaigns:material_add"]
 
 ACCESS_TABLE = [
+    # Sessions and reports: a unit's work is seen over the subtree, logged by its own people
+    # (and, for cells without a portal user, by their committee's secretary).
+    ("secretary", "reports:unit_work", "unit:grassroots_a", 200),
+    ("secretary", "reports:session_create", "unit:cell_a1", 404),  # no campaign reached it yet
+    ("cell_secretary", "reports:unit_work", "unit:grassroots_a", 404),
+    ("cell_secretary", "reports:unit_work", "unit:cell_a1", 200),
+    ("leader", "reports:unit_work", "unit:grassroots_a", 200),
+    ("leader", "reports:session_create", "unit:grassroots_a", 404),  # leaders do not log
+    ("leader", "reports:dashboard", "unit:bloc", 200),
+    ("secretary", "reports:dashboard", "unit:grassroots_a", 200),
+    ("secretary", "reports:dashboard", "unit:bloc", 404),
+    ("cell_secretary", "reports:dashboard", "unit:grassroots_a", 404),
     # The bloc's administrator maintains every unit below the bloc; other roles only see them.
     *[("admin", page, "unit:grassroots_a", 200) for page in MANAGE_PAGES],
     *[("admin", page, "unit:bloc", 200) for page in MANAGE_PAGES],

@@ -1,0 +1,127 @@
+"""Forms for sessions, propaganda items, progress reports and their review; no writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from campaigns.models import Campaign, StudyMaterial
+from reports.models import ProgressReport, PropagandaItem, StudySession
+from units.forms import DateInput
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".jpg", ".jpeg", ".png"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each checked for type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+        for upload in cleaned:
+            if Path(upload.name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
+                raise forms.ValidationError(
+                    f"Tệp “{upload.name}”: chỉ nhận PDF, ảnh JPG/PNG và Word .docx.",
+                    code="bad_type",
+                )
+            if upload.size > ATTACHMENT_MAX_BYTES:
+                raise forms.ValidationError(
+                    f"Tệp “{upload.name}” quá lớn ({filesizeformat(upload.size)}); tối đa "
+                    f"{filesizeformat(ATTACHMENT_MAX_BYTES)}.",
+                    code="too_large",
+                )
+        return cleaned
+
+
+class SessionForm(forms.ModelForm):
+    files = MultipleFileField(
+        label="Tệp đính kèm",
+        required=False,
+        help_text="Biên bản, ảnh: PDF, JPG, PNG hoặc .docx, mỗi tệp tối đa 10 MB.",
+    )
+
+    class Meta:
+        model = StudySession
+        fields = [
+            "held_on",
+            "form",
+            "topic",
+            "presenter",
+            "members_present",
+            "officials_present",
+            "youth_present",
+            "others_present",
+            "reflections",
+            "materials",
+            "minutes",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "materials": forms.CheckboxSelectMultiple,
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, campaign: Campaign, member_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member_count = member_count
+        self.fields["materials"].queryset = StudyMaterial.objects.filter(campaign=campaign)
+        present = self.fields["members_present"]
+        present.widget.attrs["max"] = member_count
+        present.help_text = f"Đơn vị có {member_count} đảng viên: không ghi quá số này."
+
+    def clean_members_present(self) -> int:
+        present = self.cleaned_data["members_present"]
+        if present > self.member_count:
+            raise forms.ValidationError(
+                f"Số đảng viên tham dự ({present}) không được lớn hơn số đảng viên của đơn vị "
+                f"({self.member_count}).",
+                code="too_many_present",
+            )
+        return present
+
+
+class PropagandaForm(forms.ModelForm):
+    url = forms.URLField(label="Đường dẫn", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = PropagandaItem
+        fields = ["published_on", "kind", "channel", "title", "url", "reach"]
+        widgets = {"published_on": DateInput()}
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["assessment", "strengths", "limits", "proposals"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Tiếp nhận"), ("return", "Trả lại để sửa")],
+        widget=forms.RadioSelect,
+        label="Ý kiến",
+    )
+    comment = forms.CharField(
+        label="Lý do trả lại",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bắt buộc khi trả lại: đơn vị sẽ thấy ý kiến này.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Ghi rõ lý do trả lại báo cáo.")
+        return cleaned
