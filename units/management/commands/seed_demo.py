@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns.demo import seed_demo_campaign
+from campaigns.demo import CAMPAIGN_TITLE, seed_demo_campaign
+from campaigns.models import Campaign
+from reports.demo import seed_demo_activity
 from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_world
 from units.models import Role
 
@@ -20,6 +22,8 @@ class Command(BaseCommand):
                 "Đợt sinh hoạt mẫu: Hướng dẫn 52-HD/BTGTU, Hướng dẫn 32-HD/BTGĐUK "
                 "và kế hoạch thực hiện của hai đảng bộ cơ sở."
             )
+        if seed_demo_activity(Campaign.objects.get(title=CAMPAIGN_TITLE)):
+            self.stdout.write("Buổi sinh hoạt và báo cáo mẫu của các chi bộ hai đảng bộ đó.")
         self.stdout.write("")
         self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/ với mật khẩu " + DEMO_PASSWORD)
         width = max(len(login.username) for login in DEMO_LOGINS)
