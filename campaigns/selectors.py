@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.documents.body import parse_body
@@ -244,10 +244,25 @@ def directive_chain(
 
 
 def directives_issued_for(user: User) -> QuerySet[Directive]:
-    """Directives of the units the user may issue for: drafts and issued, newest first."""
+    """Directives of the units the user may issue for: drafts and issued, newest first, each
+    with how it is going (recipients, plans issued, reports received)."""
+    done = Q(obligations__fulfilled_at__isnull=False)
     return (
         Directive.objects.filter(issuer__in=issuer_units_for(user))
         .select_related("kind", "campaign", "issuer")
+        .annotate(
+            recipient_total=Count("recipients", distinct=True),
+            plans_due=Count(
+                "obligations", filter=Q(obligations__kind="implementing"), distinct=True
+            ),
+            plans_done=Count(
+                "obligations", filter=Q(obligations__kind="implementing") & done, distinct=True
+            ),
+            reports_due=Count("obligations", filter=Q(obligations__kind="report"), distinct=True),
+            reports_done=Count(
+                "obligations", filter=Q(obligations__kind="report") & done, distinct=True
+            ),
+        )
         .order_by("status", "-issue_date", "-pk")
     )
 
