@@ -18,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("<int:pk>/review/", views.report_review, name="report_review"),
     path("dashboard/<int:pk>/", views.dashboard, name="dashboard"),
+    path("<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("dashboard/<int:pk>/xlsx/", views.dashboard_xlsx_view, name="dashboard_xlsx"),
 ]

@@ -11,9 +11,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from reports import selectors, services
+from reports.documents import render_report_pdf
+from reports.exports import XLSX_TYPE, dashboard_xlsx
 from reports.figures import rollup
 from reports.forms import PropagandaForm, ReportForm, ReviewForm, SessionForm
 from units.access import (
@@ -297,3 +300,36 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     return render(request, "reports/dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------- documents, exports
+
+
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as an official BÁO CÁO; a draft is printed with its mark and today's figures."""
+    report = access_report(request.user, pk)
+    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        request.GET.get("download") == "1", f"bao-cao-{report.unit.code}.pdf"
+    )
+    return response
+
+
+def dashboard_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's rows as .xlsx, for the campaign and milestone the dashboard shows."""
+    unit = access_unit(request.user, pk)
+    campaigns = selectors.campaigns_of_unit(request.user, unit)
+    wanted = request.GET.get("campaign", "")
+    if wanted:
+        campaign = campaigns.filter(pk=wanted).first() if wanted.isdigit() else None
+    else:
+        campaign = campaigns.first()
+    if campaign is None:
+        raise Http404("Không tìm thấy đợt sinh hoạt.")
+    wanted = request.GET.get("milestone", "")
+    milestone = next(
+        (m for m in selectors.report_milestones(campaign, unit) if str(m.pk) == wanted), None
+    )
+    response = HttpResponse(dashboard_xlsx(campaign, unit, milestone), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"tong-hop-{unit.code}.xlsx")
+    return response

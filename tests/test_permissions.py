@@ -277,6 +277,8 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "reports:report_edit": {"pk": _outside_report},
     "reports:report_review": {"pk": _outside_submitted_report},
     "reports:dashboard": {"pk": _outside_grassroots},
+    "reports:report_pdf": {"pk": _outside_report},
+    "reports:dashboard_xlsx": {"pk": _outside_grassroots},
 }
 
 # The user of the other bloc who may use a URL, for the control below: per URL name, else per
@@ -319,6 +321,8 @@ READ_ONLY = {
     "reports:attachment_file",
     "reports:report_detail",
     "reports:dashboard",
+    "reports:report_pdf",
+    "reports:dashboard_xlsx",
 }
 
 # Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.

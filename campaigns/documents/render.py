@@ -32,7 +32,7 @@ from campaigns.documents.body import Block, BlockKind
 from campaigns.documents.context import DocumentContext
 from campaigns.documents.profiles import Align, FormatProfile, TextStyle
 
-__all__ = ["render_docx", "render_html", "render_pdf"]
+__all__ = ["document_css", "render_docx", "render_html", "render_pdf"]
 
 TEMPLATE = "documents/directive_page.html"
 
@@ -109,6 +109,12 @@ def _text_css(style: TextStyle) -> str:
             f"text-align: {style.align}",
         ]
     )
+
+
+def document_css(profile: FormatProfile, standalone: bool = True) -> SafeString:
+    """The stylesheet of the official layout (``.doc-`` classes), for other documents that
+    print with the same header and closing block (progress reports)."""
+    return _css(profile, standalone=standalone)
 
 
 def _css(profile: FormatProfile, *, standalone: bool) -> SafeString:
