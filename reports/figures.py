@@ -140,9 +140,14 @@ def rollup(
     unit: Unit,
     *,
     milestone: Milestone | None = None,
+    due_by: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Rollup:
-    """The campaign's figures over `unit`'s subtree, per direct child: six queries in all."""
+    """The campaign's figures over `unit`'s subtree, per direct child: six queries in all.
+
+    Reports count those of one milestone, or (`due_by`) every report due by that day: a
+    committee's report covers its cells' reports, owed under its own plan's deadlines.
+    """
     today = today or timezone.localdate()
     children = list(
         Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
@@ -220,6 +225,8 @@ def rollup(
     report_filter = Q(kind=Obligation.Kind.REPORT)
     if milestone is not None:
         report_filter &= Q(milestone=milestone)
+    if due_by is not None:
+        report_filter &= Q(due_date__lte=due_by)
     for row in (
         owed.filter(Q(kind=Obligation.Kind.IMPLEMENTING) | report_filter)
         .annotate(group=Substr("recipient__unit__path", 1, width), first_day=first_day)

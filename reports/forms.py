@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
-from django.template.defaultfilters import filesizeformat
+from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, StudyMaterial
 from reports.models import ProgressReport, PropagandaItem, StudySession
+from reports.services import check_attachment
 from units.forms import DateInput
-
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".jpg", ".jpeg", ".png"}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,17 +26,10 @@ class MultipleFileField(forms.FileField):
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
         for upload in cleaned:
-            if Path(upload.name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
-                raise forms.ValidationError(
-                    f"Tệp “{upload.name}”: chỉ nhận PDF, ảnh JPG/PNG và Word .docx.",
-                    code="bad_type",
-                )
-            if upload.size > ATTACHMENT_MAX_BYTES:
-                raise forms.ValidationError(
-                    f"Tệp “{upload.name}” quá lớn ({filesizeformat(upload.size)}); tối đa "
-                    f"{filesizeformat(ATTACHMENT_MAX_BYTES)}.",
-                    code="too_large",
-                )
+            try:
+                check_attachment(upload)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages[0], code=exc.code) from exc
         return cleaned
 
 

@@ -5,27 +5,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from campaigns.models import Campaign, Directive, Milestone, Obligation
+from campaigns.models import Campaign, Directive, DirectiveRecipient, Milestone, Obligation
 from reports.models import ProgressReport, PropagandaItem, StudySession
-from units.access import campaigns_visible_to, issuer_units_for
+from units.access import Capability, campaigns_visible_to, issuer_units_for
 from units.models import Membership, Role, Unit, User
 
 
 def campaigns_of_unit(user: User, unit: Unit) -> QuerySet[Campaign]:
     """Campaigns the user sees in which the unit was sent something (or which it owns)."""
+    # A semi-join rather than a join over every recipient row + DISTINCT (bench/dashboard.py).
+    sent_to_subtree = DirectiveRecipient.objects.filter(
+        directive__campaign=OuterRef("pk"),
+        directive__status=Directive.Status.ISSUED,
+        unit__path__startswith=unit.path,
+    )
     return (
         campaigns_visible_to(user)
-        .filter(
-            Q(owner=unit)
-            | Q(
-                directives__recipients__unit__path__startswith=unit.path,
-                directives__status=Directive.Status.ISSUED,
-            )
-        )
-        .distinct()
+        .filter(Q(owner=unit) | Exists(sent_to_subtree))
         .order_by("-start_date", "-pk")
     )
 
@@ -58,16 +57,19 @@ def unit_report_obligations(unit: Unit, campaign: Campaign) -> list[Obligation]:
 
 def report_milestones(campaign: Campaign, unit: Unit) -> list[Milestone]:
     """Report milestones of issued directives of the campaign that reach the unit's subtree."""
+    # A semi-join, not a join + DISTINCT: over a province every milestone has thousands of
+    # obligations, and DISTINCT sorted them all on disk (bench/dashboard.py). The directive is
+    # not loaded: the milestone's own fields name it in the dashboard and its exports.
+    reaches_subtree = Obligation.objects.filter(
+        milestone=OuterRef("pk"), recipient__unit__path__startswith=unit.path
+    )
     return list(
         Milestone.objects.filter(
+            Exists(reaches_subtree),
             kind=Milestone.Kind.REPORT_DUE,
             directive__campaign=campaign,
             directive__status=Directive.Status.ISSUED,
-            obligations__recipient__unit__path__startswith=unit.path,
-        )
-        .select_related("directive", "directive__kind")
-        .distinct()
-        .order_by("due_date", "due_month")
+        ).order_by("due_date", "due_month", "pk")
     )
 
 
@@ -126,7 +128,7 @@ def reports_to_review(user: User) -> QuerySet[ProgressReport]:
     return (
         ProgressReport.objects.filter(
             status=ProgressReport.Status.SUBMITTED,
-            obligation__directive__issuer__in=issuer_units_for(user),
+            obligation__directive__issuer__in=issuer_units_for(user, Capability.APPROVE),
         )
         .select_related(
             "unit", "obligation", "obligation__directive", "obligation__directive__kind"

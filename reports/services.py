@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from campaigns.models import Campaign, Obligation, StudyMaterial
@@ -148,7 +150,26 @@ def session_delete(*, actor: User | None, session: StudySession) -> None:
     session.delete()
 
 
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".jpg", ".jpeg", ".png"}
+
+
+def check_attachment(upload) -> None:
+    """PDF, images and .docx up to 10 MB: what minutes and photos come as, nothing executable."""
+    if Path(upload.name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            f"Tệp “{upload.name}”: chỉ nhận PDF, ảnh JPG/PNG và Word .docx.", code="bad_type"
+        )
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            f"Tệp “{upload.name}” quá lớn ({filesizeformat(upload.size)}); tối đa "
+            f"{filesizeformat(ATTACHMENT_MAX_BYTES)}.",
+            code="too_large",
+        )
+
+
 def attachment_add(*, actor: User | None, session: StudySession, upload) -> SessionAttachment:
+    check_attachment(upload)
     attachment = SessionAttachment(
         session=session, original_name=upload.name[:255], size=upload.size
     )
@@ -217,7 +238,7 @@ def report_update(*, actor: User | None, report: ProgressReport, **prose) -> Pro
 
 def report_figures(report: ProgressReport) -> dict:
     """The report's figures as of now, and the children that have not reported."""
-    result = rollup(report.campaign, report.unit, milestone=report.obligation.milestone)
+    result = rollup(report.campaign, report.unit, due_by=report.obligation.due_date)
     data = result.total.as_dict()
     # Report counts are of the units below: the unit's own report is the one being written.
     below = sum((row.figures for row in result.children), Figures())

@@ -28,6 +28,7 @@ from units.access import (
     access_session,
     access_unit,
     can,
+    issuer_units_for,
     own_units_for,
 )
 from units.selectors import breadcrumbs
@@ -207,7 +208,11 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
-    may_review = can(request.user, Capability.APPROVE, report.obligation.directive.issuer)
+    may_review = (
+        issuer_units_for(request.user, Capability.APPROVE)
+        .filter(pk=report.obligation.directive.issuer_id)
+        .exists()
+    )
     figures = report.figures if report.figures and not report.is_editable else None
     return render(
         request,

@@ -162,10 +162,11 @@ def access_unit_import(user: User, pk: int) -> UnitImport:
 # campaigns' models import this app's models.
 
 
-def issuer_units_for(user: User) -> QuerySet[Unit]:
-    """Units the user may issue directives for: their own units and those units' organs."""
+def issuer_units_for(user: User, capability: Capability = Capability.ISSUE) -> QuerySet[Unit]:
+    """Units the user acts for with this capability (issuing by default): their own units and
+    those units' organs, never the units below them."""
     grants = grants_for(user)
-    own = [m.unit for m in grants.memberships if Capability.ISSUE in ROLE_CAPABILITIES[m.role]]
+    own = [m.unit for m in grants.memberships if capability in ROLE_CAPABILITIES[m.role]]
     if grants.everything:
         own = list(Unit.objects.filter(depth=1))
     if not own:
@@ -318,15 +319,17 @@ def access_attachment(user: User, pk: int):
 
 def access_report(user: User, pk: int, *, for_edit: bool = False, for_review: bool = False):
     """A progress report: seen by its unit's subtree viewers and by the directive's issuer side;
-    written only by its own unit's people; reviewed by approvers of the issuing unit."""
+    written only by its own unit's people; reviewed by the issuing unit's own approvers."""
     from reports.models import ProgressReport
 
     reports = ProgressReport.objects.all()
     if for_edit:
         reports = reports.filter(unit__in=own_units_for(user, Capability.CAPTURE))
     elif for_review:
+        # The unit that asked for the report reviews it (its staff, secretary or leaders), not
+        # every approver above it.
         reports = reports.filter(
-            scope_q(user, Capability.APPROVE, "obligation__directive__issuer__")
+            obligation__directive__issuer__in=issuer_units_for(user, Capability.APPROVE)
         )
     else:
         reports = reports.filter(
