@@ -171,6 +171,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# ---------------------------------------------------------------------------- reminders
+# Days from a deadline on which units that still owe something are reminded (negative: before).
+REMINDER_OFFSETS = [int(v) for v in env_list("REMINDER_OFFSETS", "-7,-3,-1,0,1,7")]
+# Links in e-mails point here.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 # ---------------------------------------------------------------------------- mail
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

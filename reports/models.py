@@ -205,3 +205,99 @@ class ProgressReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class Digest(models.Model):
+    """One user's reminders of one day, sent as one e-mail: at most one per user and day."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi lỗi")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    day = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = _("thư nhắc việc")
+        verbose_name_plural = _("thư nhắc việc")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.day:%d/%m/%Y}"
+
+
+class Reminder(models.Model):
+    """One reminder of one obligation to one user at one offset from its deadline.
+
+    The unique constraint is what makes reminders exactly-once: a second scan, a retried task
+    or a concurrent worker can only find the row already there.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        CANCELLED = "cancelled", _("Đã hủy (việc đã xong)")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    offset = models.SmallIntegerField(help_text=_("Số ngày so với hạn: âm là trước hạn."))
+    due_date = models.DateField()
+    day = models.DateField(help_text=_("Ngày lần quét tạo nhắc việc này."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "user", "due_date"]
+        verbose_name = _("nhắc việc")
+        verbose_name_plural = _("nhắc việc")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "user", "offset"], name="reminder_once_per_offset"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="reminder_user_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} → {self.user} ({self.offset:+d})"
+
+
+class Notification(models.Model):
+    """What the bell shows: one per reminder sent, until the user marks it read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Obligation, StudyMaterial
 from reports.figures import Figures, rollup
-from reports.models import ProgressReport, PropagandaItem, SessionAttachment, StudySession
+from reports.models import (
+    Notification,
+    ProgressReport,
+    PropagandaItem,
+    SessionAttachment,
+    StudySession,
+)
 from units.models import Unit, User
 
 SESSION_FIELDS = {
@@ -316,3 +322,17 @@ def report_accept(*, actor: User | None, report: ProgressReport) -> ProgressRepo
     report.reviewed_by = actor
     report.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
     return report
+
+
+# ---------------------------------------------------------------------------- notifications
+
+
+def notification_mark_read(*, actor: User, notifications) -> int:
+    """Mark the actor's unread notifications among these as read; how many were."""
+    ids = [n.pk for n in notifications] if isinstance(notifications, list) else None
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    else:
+        unread = unread.filter(pk__in=notifications.values("pk"))
+    return unread.update(read_at=timezone.now())

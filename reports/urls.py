@@ -18,6 +18,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("<int:pk>/review/", views.report_review, name="report_review"),
     path("dashboard/<int:pk>/", views.dashboard, name="dashboard"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("dashboard/<int:pk>/xlsx/", views.dashboard_xlsx_view, name="dashboard_xlsx"),
 ]

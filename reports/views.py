@@ -19,10 +19,12 @@ from reports.documents import render_report_pdf
 from reports.exports import XLSX_TYPE, dashboard_xlsx
 from reports.figures import rollup
 from reports.forms import PropagandaForm, ReportForm, ReviewForm, SessionForm
+from reports.models import Notification
 from units.access import (
     Capability,
     access_attachment,
     access_campaign,
+    access_notification,
     access_obligation,
     access_report,
     access_session,
@@ -338,3 +340,29 @@ def dashboard_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(dashboard_xlsx(campaign, unit, milestone), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"tong-hop-{unit.code}.xlsx")
     return response
+
+
+# ---------------------------------------------------------------------------- the bell
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "reports/notification_list.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one read and open what it is about."""
+    notification = access_notification(request.user, pk)
+    services.notification_mark_read(actor=request.user, notifications=[notification])
+    return redirect(notification.url or "reports:notification_list")
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notification_mark_read(
+        actor=request.user, notifications=Notification.objects.filter(user=request.user)
+    )
+    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    return redirect("reports:notification_list")

@@ -24,7 +24,7 @@ from campaigns.models import (
     StudyMaterial,
 )
 from reports import services as report_services
-from reports.models import ProgressReport, PropagandaItem, StudySession
+from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
 from tests.campaigns.conftest import directive_kind, make_draft
 from tests.factories import MembershipFactory, UserFactory, kind
 from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
@@ -236,6 +236,12 @@ def _outside_submitted_report(w: SimpleNamespace) -> int:
     return report.pk
 
 
+def _outside_notification(w: SimpleNamespace) -> int:
+    return Notification.objects.create(
+        user=w.users.outsider, title="Nhắc việc của Khối Doanh nghiệp", url="/"
+    ).pk
+
+
 # Per URL name, per kwarg: an object of the other bloc's subtree. `pk` means a different model in
 # different URLs, so every URL that takes an argument is listed here; a new one that is not
 # makes test_every_url_argument_has_an_outside_object fail and says what to add.
@@ -277,6 +283,7 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "reports:report_edit": {"pk": _outside_report},
     "reports:report_review": {"pk": _outside_submitted_report},
     "reports:dashboard": {"pk": _outside_grassroots},
+    "reports:notification_read": {"pk": _outside_notification},
     "reports:report_pdf": {"pk": _outside_report},
     "reports:dashboard_xlsx": {"pk": _outside_grassroots},
 }
@@ -335,6 +342,7 @@ POST_ONLY = {
     "reports:session_delete",
     "reports:report_start",
     "reports:report_review",
+    "reports:notification_read",
 }
 
 
@@ -517,6 +525,9 @@ def _snapshot() -> dict[str, list]:
             )
         ),
         "propaganda": list(PropagandaItem.objects.order_by("pk").values_list("pk", "title")),
+        "notifications": list(
+            Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")
+        ),
         "reports": list(
             ProgressReport.objects.order_by("pk").values_list(
                 "pk", "status", "assessment", "updated_at"

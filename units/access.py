@@ -372,3 +372,13 @@ def access_obligation(user: User, pk: int):
     if found is None:
         raise Http404("Không tìm thấy hạn báo cáo.")
     return found
+
+
+def access_notification(user: User, pk: int):
+    """A notification is its addressee's alone."""
+    from reports.models import Notification
+
+    found = Notification.objects.filter(user=user, pk=pk).first()
+    if found is None:
+        raise Http404("Không tìm thấy thông báo.")
+    return found

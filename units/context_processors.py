@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from reports.models import Notification
+
 from .access import Capability, can_anywhere, grants_for
 
 
@@ -15,4 +17,6 @@ def access(request: HttpRequest) -> dict:
         "nav_memberships": grants.memberships,
         "nav_can_manage": can_anywhere(user, Capability.MANAGE),
         "nav_can_issue": can_anywhere(user, Capability.ISSUE),
+        # One COUNT per page, for the bell.
+        "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count,
     }

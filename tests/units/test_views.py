@@ -372,8 +372,9 @@ def big_bloc(request, tree, users):
 # session, the user and the user's grants, then: unit detail the unit, breadcrumbs, children,
 # their rollup, the totals, memberships and old names; home the children, rollup and totals;
 # search the scope roots, the count and the page of results.
-# home: one more than before per unit led, for the campaigns whose dashboards it links.
-MAX_QUERIES = {"unit_detail": 10, "home": 7, "unit_search": 6}
+# Every page counts the bell's unread notifications (one query); the home page also lists,
+# per unit led, the campaigns whose dashboards it links (one query each).
+MAX_QUERIES = {"unit_detail": 11, "home": 8, "unit_search": 7}
 
 
 def test_unit_detail_queries_do_not_grow_with_the_children(

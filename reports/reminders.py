@@ -1,0 +1,239 @@
+"""Deadline reminders: which units still owe what, who is reminded, and the daily digests.
+
+Policy. Each open obligation (implementing directive not issued, no session held, report not
+submitted) with a deadline is reminded at the offsets of settings.REMINDER_OFFSETS (days from
+the deadline; default 7, 3 and 1 days before, on the day, 1 and 7 days after), to the active
+secretaries and propaganda staff of the unit that owes it. On a given day only the latest
+offset already reached applies: a directive entered or imported late, or a scan that did not
+run for some days, never floods anyone with the reminders it missed; an obligation long overdue
+gets one overdue notice at most (the last offset). A reminder is a row unique per (obligation,
+user, offset), so however often the scan runs, and however many workers run it, it is created
+once; a changed deadline (a replacing directive) is reminded on its own new schedule, and what
+was sent stays sent. Each user receives one digest a day listing all their reminders, by
+e-mail and in the bell.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Directive, Obligation
+from reports.models import Digest, Notification, Reminder, StudySession
+from units.models import Membership, Role
+
+RESPONSIBLE_ROLES = (Role.SECRETARY, Role.STAFF)
+SCAN_LOCK_KEY = 7_100_731  # pg advisory lock: one scan at a time across workers
+
+
+def reminder_offsets() -> list[int]:
+    return sorted(settings.REMINDER_OFFSETS)
+
+
+def applicable_offset(due: datetime.date, day: datetime.date, offsets: list[int]) -> int | None:
+    """The latest offset reached on `day` for a deadline `due` (None before the first)."""
+    reached = [o for o in offsets if due + datetime.timedelta(days=o) <= day]
+    return max(reached) if reached else None
+
+
+def open_obligations(day: datetime.date):
+    """Obligations still owed whose first reminder day has come."""
+    earliest = min(reminder_offsets())
+    held = StudySession.objects.filter(
+        unit_id=OuterRef("recipient__unit_id"), campaign_id=OuterRef("directive__campaign_id")
+    )
+    return (
+        Obligation.objects.filter(
+            directive__status=Directive.Status.ISSUED,
+            due_date__isnull=False,
+            due_date__lte=day - datetime.timedelta(days=earliest),
+        )
+        .filter(
+            Q(kind=Obligation.Kind.SESSIONS, fulfilled_at__isnull=True) & ~Exists(held)
+            | Q(kind__in=[Obligation.Kind.IMPLEMENTING, Obligation.Kind.REPORT])
+            & Q(fulfilled_at__isnull=True)
+        )
+        .select_related("recipient")
+    )
+
+
+@dataclass
+class ScanResult:
+    day: datetime.date
+    skipped: bool = False  # another scan held the lock
+    created: int = 0
+    cancelled: int = 0
+    digest_ids: list[int] = field(default_factory=list)
+
+
+def _scan_lock() -> bool:
+    """Take the scan's transaction-scoped lock; False if another scan holds it (PostgreSQL).
+
+    Elsewhere (SQLite, the embedded default) there is one process and nothing to lock.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+@transaction.atomic
+def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -> ScanResult:
+    """Create the day's reminders and one pending digest per user who has any. Idempotent."""
+    day = day or timezone.localdate()
+    result = ScanResult(day=day)
+    if not _scan_lock():
+        result.skipped = True
+        return result
+    offsets = reminder_offsets()
+    owed = open_obligations(day)
+    obligations = list(owed)
+    responsible: dict[int, list[int]] = {}
+    for unit_id, user_id in (
+        Membership.objects.active_on(day)
+        .filter(unit_id__in=owed.values("recipient__unit_id"), role__in=RESPONSIBLE_ROLES)
+        .values_list("unit_id", "user_id")
+        .distinct()
+    ):
+        responsible.setdefault(unit_id, []).append(user_id)
+    rows = [
+        Reminder(
+            obligation=obligation,
+            user_id=user_id,
+            offset=offset,
+            due_date=obligation.due_date,
+            day=day,
+        )
+        for obligation in obligations
+        if (offset := applicable_offset(obligation.due_date, day, offsets)) is not None
+        for user_id in responsible.get(obligation.recipient.unit_id, [])
+    ]
+    if dry_run:
+        existing = set(
+            Reminder.objects.filter(obligation__in=owed.values("pk")).values_list(
+                "obligation_id", "user_id", "offset"
+            )
+        )
+        result.created = sum((r.obligation.pk, r.user_id, r.offset) not in existing for r in rows)
+        transaction.set_rollback(True)
+        return result
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    result.created = Reminder.objects.count() - before
+    # Done since they were scheduled: never sent.
+    result.cancelled = (
+        Reminder.objects.filter(status=Reminder.Status.SCHEDULED)
+        .exclude(obligation_id__in=owed.values("pk"))
+        .update(status=Reminder.Status.CANCELLED)
+    )
+    users = set(
+        Reminder.objects.filter(status=Reminder.Status.SCHEDULED).values_list("user_id", flat=True)
+    )
+    Digest.objects.bulk_create(
+        [Digest(user_id=user_id, day=day) for user_id in users], ignore_conflicts=True
+    )
+    result.digest_ids = list(
+        Digest.objects.filter(day=day, user_id__in=users, status=Digest.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return result
+
+
+def _line(reminder: Reminder, day: datetime.date) -> tuple[str, str]:
+    obligation = reminder.obligation
+    directive = obligation.directive
+    delta = (obligation.due_date - day).days
+    if delta > 0:
+        when = f"còn {delta} ngày"
+    elif delta == 0:
+        when = "đến hạn hôm nay"
+    else:
+        when = f"quá hạn {-delta} ngày"
+    what = obligation.get_kind_display()
+    if obligation.milestone_id and obligation.milestone.title:
+        what = f"{what} ({obligation.milestone.title})"
+    title = (
+        f"{obligation.recipient.unit.name}: {what} theo {directive.kind.name} số "
+        f"{directive.symbol} – hạn {obligation.due_date:%d/%m/%Y} ({when})"
+    )
+    url = reverse("campaigns:directive_detail", args=[directive.pk])
+    return title, url
+
+
+@transaction.atomic
+def digest_send(digest_id: int) -> str:
+    """Send one digest: idempotent under a row lock, so a retried or duplicated task finds
+    it sent. The mail leaves inside the transaction: if the worker dies before the commit,
+    the retry sends it again (the window is the SMTP call's last milliseconds), never zero."""
+    digest = (
+        Digest.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=digest_id)
+        .first()
+    )
+    if digest is None:
+        return "missing"
+    if digest.status == Digest.Status.SENT:
+        return "already sent"
+    reminders = list(
+        Reminder.objects.filter(user=digest.user, status=Reminder.Status.SCHEDULED)
+        .filter(Q(digest__isnull=True) | Q(digest=digest))
+        .select_related(
+            "obligation",
+            "obligation__milestone",
+            "obligation__recipient__unit",
+            "obligation__directive",
+            "obligation__directive__kind",
+        )
+        .order_by("due_date", "obligation__recipient__unit__path")
+    )
+    now = timezone.now()
+    if not reminders:
+        digest.status, digest.sent_at, digest.result = Digest.Status.SENT, now, "nothing pending"
+        digest.save(update_fields=["status", "sent_at", "result"])
+        return "nothing pending"
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    lines = [_line(r, digest.day) for r in reminders]
+    body = "\n".join(
+        [
+            f"Kính gửi đồng chí {digest.user.get_full_name()},",
+            "",
+            f"Cổng sinh hoạt chính trị nhắc các việc sau (ngày {digest.day:%d/%m/%Y}):",
+            "",
+            *[f"- {title}\n  {base}{url}" for title, url in lines],
+            "",
+            "Thư này được gửi tự động; mỗi ngày đồng chí nhận nhiều nhất một thư nhắc việc.",
+        ]
+    )
+    if digest.user.email:
+        send_mail(
+            subject=f"Nhắc việc ngày {digest.day:%d/%m/%Y}: {len(lines)} việc cần làm",
+            message=body,
+            from_email=None,
+            recipient_list=[digest.user.email],
+        )
+        digest.result = f"e-mail to {digest.user.email}: {len(lines)} item(s)"
+    else:
+        digest.result = f"no e-mail address; {len(lines)} item(s) in the bell only"
+    Notification.objects.bulk_create(
+        [
+            Notification(user=digest.user, reminder=r, title=title, url=url)
+            for r, (title, url) in zip(reminders, lines, strict=True)
+        ]
+    )
+    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(
+        status=Reminder.Status.SENT, digest=digest, sent_at=now
+    )
+    digest.status, digest.sent_at = Digest.Status.SENT, now
+    digest.attempts = F("attempts") + 1
+    digest.save(update_fields=["status", "sent_at", "result", "attempts"])
+    return "sent"
