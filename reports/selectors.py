@@ -56,20 +56,22 @@ def unit_report_obligations(unit: Unit, campaign: Campaign) -> list[Obligation]:
 
 
 def report_milestones(campaign: Campaign, unit: Unit) -> list[Milestone]:
-    """Report milestones of issued directives of the campaign that reach the unit's subtree."""
-    # A semi-join, not a join + DISTINCT: over a province every milestone has thousands of
-    # obligations, and DISTINCT sorted them all on disk (bench/dashboard.py). The directive is
-    # not loaded: the milestone's own fields name it in the dashboard and its exports.
-    reaches_subtree = Obligation.objects.filter(
-        milestone=OuterRef("pk"), recipient__unit__path__startswith=unit.path
+    """The report milestones a unit's leaders filter by: those of the directives it issued (or
+    its organs did) and of those it received. Not every plan's below: over a province that was
+    1,756 options (bench/dashboard.py)."""
+    organs = Unit.objects.filter(
+        path__startswith=unit.path, depth=unit.depth + 1, kind__is_organ=True
     )
+    received = DirectiveRecipient.objects.filter(directive=OuterRef("directive"), unit=unit)
     return list(
         Milestone.objects.filter(
-            Exists(reaches_subtree),
+            Q(directive__issuer=unit) | Q(directive__issuer__in=organs) | Q(Exists(received)),
             kind=Milestone.Kind.REPORT_DUE,
             directive__campaign=campaign,
             directive__status=Directive.Status.ISSUED,
-        ).order_by("due_date", "due_month", "pk")
+        )
+        .select_related("directive", "directive__kind")
+        .order_by("due_date", "due_month", "pk")
     )
 
 
