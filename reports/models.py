@@ -214,6 +214,7 @@ class Digest(models.Model):
         PENDING = "pending", _("Chờ gửi")
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi lỗi")
+        SUPERSEDED = "superseded", _("Gộp vào thư ngày sau")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
@@ -248,6 +249,7 @@ class Reminder(models.Model):
         SCHEDULED = "scheduled", _("Chờ gửi")
         SENT = "sent", _("Đã gửi")
         CANCELLED = "cancelled", _("Đã hủy (việc đã xong)")
+        SUPERSEDED = "superseded", _("Thay bằng lần nhắc sau")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(

@@ -128,6 +128,15 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
     before = Reminder.objects.count()
     Reminder.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     result.created = Reminder.objects.count() - before
+    # A later stage replaces an earlier one not yet sent (a digest that never went out).
+    later = Reminder.objects.filter(
+        obligation_id=OuterRef("obligation_id"),
+        user_id=OuterRef("user_id"),
+        offset__gt=OuterRef("offset"),
+    )
+    Reminder.objects.filter(Exists(later), status=Reminder.Status.SCHEDULED).update(
+        status=Reminder.Status.SUPERSEDED
+    )
     # Done since they were scheduled: never sent.
     result.cancelled = (
         Reminder.objects.filter(status=Reminder.Status.SCHEDULED)
@@ -136,6 +145,10 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
     )
     users = set(
         Reminder.objects.filter(status=Reminder.Status.SCHEDULED).values_list("user_id", flat=True)
+    )
+    # Earlier days' digests that never went out: today's carries their reminders instead.
+    Digest.objects.filter(user_id__in=users, day__lt=day, status=Digest.Status.PENDING).update(
+        status=Digest.Status.SUPERSEDED
     )
     Digest.objects.bulk_create(
         [Digest(user_id=user_id, day=day) for user_id in users], ignore_conflicts=True
@@ -184,6 +197,12 @@ def digest_send(digest_id: int) -> str:
         return "missing"
     if digest.status == Digest.Status.SENT:
         return "already sent"
+    if digest.status == Digest.Status.SUPERSEDED:
+        return "superseded"
+    # Work done since the scan is not reminded.
+    Reminder.objects.filter(user=digest.user, status=Reminder.Status.SCHEDULED).exclude(
+        obligation_id__in=open_obligations(digest.day).values("pk")
+    ).update(status=Reminder.Status.CANCELLED)
     reminders = list(
         Reminder.objects.filter(user=digest.user, status=Reminder.Status.SCHEDULED)
         .filter(Q(digest__isnull=True) | Q(digest=digest))
