@@ -16,10 +16,12 @@ e-mail and in the bell.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -171,22 +173,106 @@ def _line(reminder: Reminder, day: datetime.date) -> tuple[str, str]:
         when = "đến hạn hôm nay"
     else:
         when = f"quá hạn {-delta} ngày"
-    what = obligation.get_kind_display()
+    what = _kind_labels()[obligation.kind]
     if obligation.milestone_id and obligation.milestone.title:
         what = f"{what} ({obligation.milestone.title})"
     title = (
         f"{obligation.recipient.unit.name}: {what} theo {directive.kind.name} số "
         f"{directive.symbol} – hạn {obligation.due_date:%d/%m/%Y} ({when})"
     )
-    url = reverse("campaigns:directive_detail", args=[directive.pk])
-    return title, url
+    return title, _directive_url(directive.pk)
+
+
+# A batch of digests names the same few directives and kinds thousands of times.
+@functools.lru_cache(maxsize=4096)
+def _directive_url(pk: int) -> str:
+    return reverse("campaigns:directive_detail", args=[pk])
+
+
+@functools.cache
+def _kind_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Obligation.Kind.choices}
+
+
+def cancel_done(digest_ids: list[int]) -> int:
+    """Cancel the scheduled reminders of these digests' users whose work was done since the
+    scan (a report submitted, a session logged…): one pass for a whole batch of digests.
+
+    The ids go to the database as lists: nested as subqueries, PostgreSQL planned the anti-join
+    over every open obligation of the tree (seconds per batch on a province).
+    """
+    pending = Digest.objects.filter(pk__in=digest_ids, status=Digest.Status.PENDING)
+    done: list[int] = []
+    for day, users in _users_by_day(pending).items():
+        scheduled = list(
+            Reminder.objects.filter(
+                user_id__in=users, status=Reminder.Status.SCHEDULED
+            ).values_list("pk", "obligation_id")
+        )
+        owed = {obligation for _, obligation in scheduled}
+        still_open = set(open_obligations(day).filter(pk__in=owed).values_list("pk", flat=True))
+        done.extend(pk for pk, obligation in scheduled if obligation not in still_open)
+    if not done:
+        return 0
+    return Reminder.objects.filter(pk__in=done, status=Reminder.Status.SCHEDULED).update(
+        status=Reminder.Status.CANCELLED
+    )
+
+
+def _users_by_day(digests) -> dict[datetime.date, list[int]]:
+    by_day: dict[datetime.date, list[int]] = {}
+    for day, user_id in digests.values_list("day", "user_id"):
+        by_day.setdefault(day, []).append(user_id)
+    return by_day
+
+
+def digests_send(digest_ids: list[int]) -> dict[str, int]:
+    """Send a batch of digests through one mail connection (one SMTP session, not one per
+    message), each in its own transaction, so a worker lost mid-batch keeps what it sent."""
+    cancel_done(digest_ids)
+    # Read once for the batch; each digest checks under its lock that they are still its own.
+    users = Digest.objects.filter(pk__in=digest_ids, status=Digest.Status.PENDING).values("user_id")
+    read: dict[int, list[Reminder]] = {}
+    for reminder in _scheduled(Reminder.objects.filter(user_id__in=users)):
+        read.setdefault(reminder.user_id, []).append(reminder)
+    outcome: dict[str, int] = {}
+    with get_connection() as mail:
+        for digest_id in digest_ids:
+            status = digest_send(digest_id, mail=mail, checked=True, read=read)
+            outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def _scheduled(reminders):
+    """Scheduled reminders with everything a digest line prints, in the order it prints them."""
+    return (
+        reminders.filter(status=Reminder.Status.SCHEDULED)
+        .select_related(
+            "obligation",
+            "obligation__milestone",
+            "obligation__recipient__unit",
+            "obligation__directive",
+            "obligation__directive__kind",
+        )
+        .order_by("due_date", "obligation__recipient__unit__path")
+    )
 
 
 @transaction.atomic
-def digest_send(digest_id: int) -> str:
+def digest_send(
+    digest_id: int,
+    *,
+    mail: BaseEmailBackend | None = None,
+    checked: bool = False,
+    read: dict[int, list[Reminder]] | None = None,
+) -> str:
     """Send one digest: idempotent under a row lock, so a retried or duplicated task finds
     it sent. The mail leaves inside the transaction: if the worker dies before the commit,
-    the retry sends it again (the window is the SMTP call's last milliseconds), never zero."""
+    the retry sends it again (the window is the SMTP call's last milliseconds), never zero.
+    ``checked``: cancel_done() has just run for it; ``read``: its user's scheduled reminders
+    read for the whole batch (digests_send does both once per batch)."""
+    if not checked:
+        cancel_done([digest_id])
     digest = (
         Digest.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -199,22 +285,15 @@ def digest_send(digest_id: int) -> str:
         return "already sent"
     if digest.status == Digest.Status.SUPERSEDED:
         return "superseded"
-    # Work done since the scan is not reminded.
-    Reminder.objects.filter(user=digest.user, status=Reminder.Status.SCHEDULED).exclude(
-        obligation_id__in=open_obligations(digest.day).values("pk")
-    ).update(status=Reminder.Status.CANCELLED)
-    reminders = list(
-        Reminder.objects.filter(user=digest.user, status=Reminder.Status.SCHEDULED)
-        .filter(Q(digest__isnull=True) | Q(digest=digest))
-        .select_related(
-            "obligation",
-            "obligation__milestone",
-            "obligation__recipient__unit",
-            "obligation__directive",
-            "obligation__directive__kind",
-        )
-        .order_by("due_date", "obligation__recipient__unit__path")
+    mine = Reminder.objects.filter(user=digest.user).filter(
+        Q(digest__isnull=True) | Q(digest=digest)
     )
+    reminders = [
+        r for r in (read or {}).get(digest.user_id, []) if r.digest_id in (None, digest.pk)
+    ]
+    current = set(mine.filter(status=Reminder.Status.SCHEDULED).values_list("pk", flat=True))
+    if current != {r.pk for r in reminders}:  # changed since the batch read them: read again
+        reminders = list(_scheduled(mine))
     now = timezone.now()
     if not reminders:
         digest.status, digest.sent_at, digest.result = Digest.Status.SENT, now, "nothing pending"
@@ -239,6 +318,7 @@ def digest_send(digest_id: int) -> str:
             message=body,
             from_email=None,
             recipient_list=[digest.user.email],
+            connection=mail,
         )
         digest.result = f"e-mail to {digest.user.email}: {len(lines)} item(s)"
     else:

@@ -7,7 +7,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from reports.reminders import digest_send, reminders_scan
+from reports.reminders import digests_send, reminders_scan
 
 DIGEST_BATCH = 100
 
@@ -31,8 +31,4 @@ def scan_reminders(day: str | None = None) -> dict:
 )
 def send_digests(digest_ids: list[int]) -> dict[str, int]:
     """Send a batch of digests; each is skipped if already sent, so a retry resends nothing."""
-    outcome: dict[str, int] = {}
-    for digest_id in digest_ids:
-        status = digest_send(digest_id)
-        outcome[status] = outcome.get(status, 0) + 1
-    return outcome
+    return digests_send(digest_ids)

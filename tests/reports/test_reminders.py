@@ -23,7 +23,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Milestone, Obligation
 from reports import services
 from reports.models import Digest, Notification, Reminder
-from reports.reminders import digest_send, reminders_scan
+from reports.reminders import cancel_done, digest_send, reminders_scan
 from reports.tasks import scan_reminders, send_digests
 from tests.campaigns.conftest import BODY, make_draft
 from tests.factories import MembershipFactory, UserFactory
@@ -402,6 +402,33 @@ def test_a_reminder_done_before_its_digest_leaves_is_not_sent(
     reminder = Reminder.objects.get(user=b_staff, obligation__kind=Obligation.Kind.REPORT)
     assert reminder.status == Reminder.Status.CANCELLED
     assert not Notification.objects.filter(reminder=reminder).exists()
+
+
+def test_a_batch_sends_what_is_scheduled_when_each_digest_leaves_not_what_it_first_read(
+    guidance, tree, users, b_staff, mailoutbox
+):
+    """digests_send reads a batch's reminders once; a digest whose reminders changed after that
+    (one done meanwhile, one gone to another task) sends what is scheduled under its lock."""
+    result = reminders_scan()
+    stale = {
+        b_staff.pk: list(Reminder.objects.filter(user=b_staff).select_related("obligation")),
+        users.secretary.pk: [],  # read before its reminders were there
+    }
+    submit_report(tree.grassroots_b, guidance)
+    cancel_done(result.digest_ids)
+
+    for digest in Digest.objects.filter(pk__in=result.digest_ids):
+        assert digest_send(digest.pk, checked=True, read=stale) == "sent"
+
+    staff_mail = the_mail_to(mailoutbox, b_staff)
+    assert "Báo cáo kết quả" not in staff_mail.body
+    assert staff_mail.subject.endswith(": 2 việc cần làm")
+    secretary_reminders = Reminder.objects.filter(user=users.secretary)
+    assert secretary_reminders.exists()
+    assert set(secretary_reminders.values_list("status", flat=True)) == {Reminder.Status.SENT}
+    assert the_mail_to(mailoutbox, users.secretary).subject.endswith(
+        f": {secretary_reminders.count()} việc cần làm"
+    )
 
 
 # ---------------------------------------------------------------------------- the command

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.reminders import digest_send, reminders_scan
+from reports.reminders import digests_send, reminders_scan
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(f"Ngày {result.day:%d/%m/%Y}: sẽ tạo {result.created} nhắc việc.")
             return
-        sent = sum(digest_send(digest_id) == "sent" for digest_id in result.digest_ids)
+        sent = digests_send(result.digest_ids).get("sent", 0)
         self.stdout.write(
             f"Ngày {result.day:%d/%m/%Y}: tạo {result.created} nhắc việc, "
             f"hủy {result.cancelled} (việc đã xong), gửi {sent} thư."
