@@ -9,8 +9,11 @@ from pathlib import Path
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 
+from campaigns.documents.extract import MAX_BYTES
+from campaigns.importing import canonical_symbol, split_symbol
 from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
 from campaigns.selectors import Level, committee_of, recipient_candidates
 from units.access import campaigns_visible_to, issuer_units_for
@@ -243,3 +246,126 @@ class IssueForm(forms.Form):
         label="Tôi đã kiểm tra văn bản; cấp số và ban hành. Sau khi ban hành không sửa được nữa.",
         required=True,
     )
+
+
+# ---------------------------------------------------------------------------- received files
+
+
+class DirectiveUploadForm(forms.Form):
+    """A directive file to upload; too big or empty is refused before anything is read."""
+
+    file = forms.FileField(
+        label="Tệp văn bản",
+        help_text=(
+            "Tệp .docx, .txt, .md hoặc .pdf có lớp chữ (không nhận bản chụp), "
+            f"đến {MAX_BYTES // (1024 * 1024)} MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt,.md,.pdf"}),
+        error_messages={"empty": "Tệp rỗng: không có nội dung nào để đọc."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                "Tệp quá lớn (%(size)s): chỉ nhận tệp đến %(limit)s.",
+                code="too_big",
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_BYTES)},
+            )
+        return upload
+
+
+class ImportReviewForm(forms.Form):
+    """The fields read from a received directive, for its reader to correct and confirm."""
+
+    campaign = forms.ModelChoiceField(
+        label="Đợt sinh hoạt",
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label="— Tạo đợt sinh hoạt mới từ văn bản này —",
+    )
+    kind = forms.ModelChoiceField(label="Loại văn bản", queryset=DirectiveKind.objects.all())
+    symbol = forms.CharField(label="Số, ký hiệu", max_length=80)
+    issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())
+    place = forms.CharField(label="Địa danh", max_length=80, required=False)
+    superior_body = forms.CharField(label="Tên cơ quan cấp trên", max_length=255, required=False)
+    issuing_body = forms.CharField(label="Tên cơ quan ban hành", max_length=255)
+    issuer = forms.ModelChoiceField(
+        label="Cơ quan ban hành trên Cổng",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="Cơ quan ngoài Cổng",
+    )
+    issuer_name = forms.CharField(
+        label="Tên đầy đủ của cơ quan ban hành",
+        max_length=255,
+        help_text="Dùng trong dòng “Thực hiện … của …” của văn bản thực hiện.",
+    )
+    subject = forms.CharField(label="Trích yếu", widget=forms.Textarea(attrs={"rows": 3}))
+    basis = forms.CharField(
+        label="Căn cứ", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 8}))
+    recipient_lines = forms.CharField(
+        label="Nơi nhận (như in trên văn bản)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    signing_authority = forms.CharField(
+        label="Thẩm quyền ký",
+        max_length=120,
+        required=False,
+        help_text="T/M BAN THƯỜNG VỤ, K/T TRƯỞNG BAN…; để trống khi người đứng đầu ký.",
+    )
+    signer_position = forms.CharField(label="Chức vụ người ký", max_length=120, required=False)
+    signer_name = forms.CharField(label="Họ tên người ký", max_length=120, required=False)
+    units = forms.ModelMultipleChoiceField(
+        label="Đơn vị nhận trên Cổng",
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Các đơn vị của bạn nhận văn bản này; mỗi đơn vị sẽ thấy việc phải làm.",
+        error_messages={"required": "Chọn ít nhất một đơn vị nhận văn bản này."},
+    )
+    requires_implementing = forms.BooleanField(
+        label="Đơn vị nhận phải ban hành văn bản thực hiện", required=False
+    )
+    requires_sessions = forms.BooleanField(
+        label="Đơn vị nhận phải tổ chức sinh hoạt", required=False
+    )
+
+    def __init__(
+        self, *args, user: User, unit_choices: QuerySet[Unit], issuer: Unit | None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_visible_to(user).order_by("-start_date", "-pk")
+        self.fields["units"].queryset = unit_choices
+        if issuer is not None:
+            self.fields["issuer"].queryset = Unit.objects.filter(pk=issuer.pk)
+        else:
+            del self.fields["issuer"]
+
+    def clean_symbol(self) -> str:
+        symbol = canonical_symbol(self.cleaned_data["symbol"])
+        if symbol is None:
+            raise forms.ValidationError(
+                "Số, ký hiệu phải viết dạng 32-HD/BTGĐUK (số, loại văn bản, cơ quan ban hành).",
+                code="bad_symbol",
+            )
+        return symbol
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, parts = cleaned.get("kind"), split_symbol(cleaned.get("symbol") or "")
+        if kind and parts and parts[1].upper() != kind.code.upper():
+            self.add_error(
+                "symbol",
+                forms.ValidationError(
+                    "Ký hiệu ghi loại “%(code)s” nhưng loại văn bản đã chọn là %(kind)s.",
+                    code="kind_mismatch",
+                    params={"code": parts[1], "kind": kind},
+                ),
+            )
+        return cleaned
+
+
+ImportMilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True)

@@ -171,8 +171,16 @@ class Directive(models.Model):
     kind = models.ForeignKey(
         DirectiveKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("loại văn bản")
     )
+
+    class Origin(models.TextChoices):
+        WRITTEN = "written", _("Soạn trên Cổng")
+        IMPORTED = "imported", _("Nhập từ tệp")
+
+    # Empty only for a directive imported from an issuer that is not a unit of the portal.
     issuer = models.ForeignKey(
         Unit,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="issued_directives",
         verbose_name=_("cơ quan ban hành"),
@@ -265,6 +273,12 @@ class Directive(models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     format_profile = models.CharField(_("mẫu trình bày"), max_length=40, default=DEFAULT_PROFILE)
+    origin = models.CharField(
+        _("nguồn"), max_length=10, choices=Origin.choices, default=Origin.WRITTEN
+    )
+    # The file an imported directive was read from, kept as received.
+    source_file = models.FileField(upload_to="received/%Y/", blank=True, editable=False)
+    source_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     issued_pdf = models.FileField(upload_to="directives/%Y/", blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -286,10 +300,11 @@ class Directive(models.Model):
         verbose_name = _("văn bản chỉ đạo")
         verbose_name_plural = _("văn bản chỉ đạo")
         constraints = [
-            # The counter makes numbers race-free; this makes a repeat impossible.
+            # The counter makes numbers race-free; this makes a repeat impossible. Imported
+            # documents keep the number they arrived with and take no part in the sequence.
             models.UniqueConstraint(
                 fields=["issuer", "kind", "term_label", "number"],
-                condition=Q(number__isnull=False),
+                condition=Q(number__isnull=False, origin="written"),
                 name="directive_number_unique",
             ),
             models.CheckConstraint(
@@ -308,6 +323,15 @@ class Directive(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_imported(self) -> bool:
+        return self.origin == self.Origin.IMPORTED
+
+    @property
+    def issuer_label(self) -> str:
+        """How lists name the issuer: the unit's short name, or the outside issuer's name."""
+        return self.issuer.display_short_name if self.issuer_id else self.issuer_name
 
     @property
     def display_title(self) -> str:
@@ -442,3 +466,31 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_kind_display()}"
+
+
+class DirectiveImport(models.Model):
+    """A directive file read and waiting for its reader to check the fields and confirm.
+
+    Only a file that reads as a directive gets a row; confirming turns it into a received
+    Directive (the file moves there) and deletes the row, discarding deletes row and file.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directive_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    text = models.TextField(help_text=_("Chữ đọc được từ tệp, đã chuẩn hóa."))
+    data = models.JSONField(help_text=_("Kết quả trích xuất (extract_directive)."))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tệp văn bản chờ xác nhận")
+        verbose_name_plural = _("tệp văn bản chờ xác nhận")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:import_review", args=[self.pk])

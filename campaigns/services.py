@@ -375,7 +375,7 @@ def directive_issue(
     DirectiveRecipient.objects.bulk_update(
         recipients, ["unit_name", "member_count"], batch_size=1000
     )
-    _create_obligations(directive, recipients)
+    record_obligations(directive, recipients)
 
     if directive.responds_to_id:
         Obligation.objects.filter(
@@ -410,7 +410,8 @@ def directive_issue(
     return directive
 
 
-def _create_obligations(directive: Directive, recipients: list[DirectiveRecipient]) -> None:
+def record_obligations(directive: Directive, recipients: list[DirectiveRecipient]) -> None:
+    """What each recipient owes under an issued directive: a plan, sessions, each report."""
     milestones = list(directive.milestones.all())
     first_deadline = min((m.deadline for m in milestones), default=None)
     study_deadline = max(

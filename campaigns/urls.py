@@ -36,5 +36,9 @@ urlpatterns = [
     path("directives/<int:pk>/pdf/", views.directive_pdf, name="directive_pdf"),
     path("directives/<int:pk>/docx/", views.directive_docx, name="directive_docx"),
     path("directives/<int:pk>/history/", views.directive_history, name="directive_history"),
+    path("directives/<int:pk>/source/", views.directive_source, name="directive_source"),
+    path("imports/new/", views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", views.import_review, name="import_review"),
+    path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("received/<int:pk>/implement/", views.directive_implement, name="directive_implement"),
 ]

@@ -7,33 +7,41 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from campaigns import selectors, services
+from campaigns import importing, selectors, services
+from campaigns.documents.extract import DirectiveImportError
 from campaigns.documents.render import render_docx, render_html, render_pdf
 from campaigns.forms import (
     CampaignForm,
     DirectiveCreateForm,
     DirectiveForm,
+    DirectiveUploadForm,
+    ImportMilestoneFormSet,
+    ImportReviewForm,
     IssueForm,
     MaterialForm,
     MilestoneFormSet,
     RecipientsForm,
 )
-from campaigns.models import Directive
+from campaigns.models import Directive, DirectiveKind
 from units.access import (
     Capability,
     access_campaign,
     access_directive,
+    access_directive_import,
     access_material,
     access_recipient,
     campaigns_visible_to,
     can,
     issuer_units_for,
+    scope_q,
 )
+from units.models import Unit, fold_for_search
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -190,7 +198,9 @@ def directive_create(request: HttpRequest) -> HttpResponse:
 def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = access_directive(request.user, pk)
     statuses = selectors.recipient_statuses(directive, request.user)
-    may_issue = can(request.user, Capability.ISSUE, directive.issuer)
+    may_issue = directive.issuer_id is not None and can(
+        request.user, Capability.ISSUE, directive.issuer
+    )
     return render(
         request,
         "campaigns/directive_detail.html",
@@ -428,3 +438,175 @@ def directive_history(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns/directive_history.html",
         {"directive": directive, "records": records},
     )
+
+
+def directive_source(request: HttpRequest, pk: int) -> FileResponse:
+    """The file a received directive was imported from, as it arrived."""
+    directive = access_directive(request.user, pk)
+    if not directive.source_file:
+        raise Http404("Văn bản này không có tệp gốc.")
+    return FileResponse(
+        directive.source_file.open("rb"), as_attachment=True, filename=directive.source_name
+    )
+
+
+# ---------------------------------------------------------------------------- received files
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a directive that arrived as a file; what it says is read at once."""
+    if not issuer_units_for(request.user).exists():
+        raise Http404("Bạn không có quyền nhập văn bản.")
+    form = DirectiveUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = importing.import_upload(actor=request.user, upload=form.cleaned_data["file"])
+        except DirectiveImportError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, "Đã đọc văn bản. Kiểm tra từng trường bên dưới rồi xác nhận.")
+            return redirect(job)
+    pending = request.user.directive_imports.all()[:20]
+    return render(request, "campaigns/import_upload.html", {"form": form, "pending": pending})
+
+
+def _as_name(text: str) -> str:
+    """An upper-case header line as a name to write in a sentence: "Ban Tuyên Giáo…"."""
+    return text.title() if text.isupper() else text
+
+
+def _short_iso(iso: str | None) -> str:
+    """ "2024-03-14" → "14/3/2024", as directives write dates in running text."""
+    if not iso:
+        return ""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day}/{month}/{year}"
+
+
+def _review_initial(user, data: dict, issuer: Unit | None, units: list[Unit]) -> dict:
+    kind = DirectiveKind.objects.filter(code=data.get("kind") or "").first()
+    parents = importing.basis_directives(user, data)
+    position = data.get("signer_position") or ""
+    studied = kind is not None and kind.code in ("HD", "KH")
+    issuing = data.get("issuing_body") or ""
+    header = {"superior_body": data.get("superior_body") or "", "issuing_body": issuing}
+    if issuer is not None:  # the tree's spelling, when it names the same bodies
+        for name, tree_value in selectors.issuer_defaults(issuer).items():
+            if name in header and fold_for_search(tree_value) == fold_for_search(header[name]):
+                header[name] = tree_value
+    return {
+        "campaign": parents[0].campaign if parents else None,
+        "kind": kind,
+        "symbol": data.get("symbol") or "",
+        "issue_date": data.get("date"),
+        "place": data.get("place") or "",
+        **header,
+        "issuer": issuer,
+        "issuer_name": issuer.name
+        if issuer
+        else " ".join(_as_name(p) for p in (issuing, data.get("superior_body") or "") if p),
+        "subject": data.get("subject") or "",
+        "basis": data.get("basis_text") or "",
+        "body": data.get("body") or "",
+        "recipient_lines": "\n".join(f"- {line}" for line in data.get("recipients") or []),
+        "signing_authority": data.get("signing_authority") or "",
+        "signer_position": position[:1] + position[1:].lower() if position.isupper() else position,
+        "signer_name": data.get("signer_name") or "",
+        "units": units,
+        "requires_implementing": studied,
+        "requires_sessions": studied,
+    }
+
+
+def import_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every field read from the file beside the text it came from; correct, then confirm."""
+    job = access_directive_import(request.user, pk)
+    data = job.data
+    issuer = importing.issuer_match(data.get("symbol"), data.get("place"))
+    matches = importing.recipient_matches(data.get("recipients") or [], issuer)
+    matched = {unit.pk for match in matches for unit in match.units}
+    # The units the user issues for, and the units the document names that lie in their scope.
+    choices = (
+        Unit.objects.filter(
+            Q(pk__in=issuer_units_for(request.user).values("pk"))
+            | (Q(pk__in=matched) & scope_q(request.user, Capability.ISSUE))
+        )
+        .select_related("kind")
+        .order_by("path")
+    )
+    choice_list = list(choices)
+    named = [u for u in choice_list if u.pk in matched]
+    initial_units = named or (choice_list if len(choice_list) == 1 else [])
+    form = ImportReviewForm(
+        request.POST or None,
+        user=request.user,
+        unit_choices=choices,
+        issuer=issuer,
+        initial=_review_initial(request.user, data, issuer, initial_units),
+    )
+    formset = ImportMilestoneFormSet(
+        request.POST or None, initial=importing.milestone_suggestions(data), prefix="m"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        cleaned = dict(form.cleaned_data)
+        milestones = [
+            services.MilestoneData(
+                kind=f.cleaned_data["kind"],
+                title=f.cleaned_data["title"],
+                due_date=f.cleaned_data["due_date"],
+                due_month=f.cleaned_data["due_month"],
+                applies_to=f.cleaned_data["applies_to"],
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            directive = importing.import_confirm(
+                actor=request.user,
+                job=job,
+                campaign=cleaned.pop("campaign"),
+                kind=cleaned.pop("kind"),
+                issuer=cleaned.pop("issuer", None),
+                symbol=cleaned.pop("symbol"),
+                issue_date=cleaned.pop("issue_date"),
+                units=list(cleaned.pop("units")),
+                milestones=milestones,
+                **cleaned,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Đã lưu {directive.display_title} vào văn bản được giao của "
+                f"{directive.recipients.count()} đơn vị.",
+            )
+            return redirect(directive)
+    if request.method == "POST" and not (form.is_valid() and formset.is_valid()):
+        messages.error(request, "Chưa lưu: sửa các ô được đánh dấu bên dưới.")
+    source, found = importing.source_with_marks(job.text, data)
+    return render(
+        request,
+        "campaigns/import_review.html",
+        {
+            "job": job,
+            "form": form,
+            "formset": formset,
+            "matches": matches,
+            "issuer_unit": issuer,
+            "basis_refs": [
+                {**ref, "date_text": _short_iso(ref.get("date"))} for ref in data.get("basis") or []
+            ],
+            "parents": importing.basis_directives(request.user, data),
+            "source": source,
+            "found": found,
+        },
+    )
+
+
+@require_POST
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access_directive_import(request.user, pk)
+    importing.import_discard(actor=request.user, job=job)
+    messages.success(request, f"Đã hủy tệp {job.original_name}; không có gì được lưu.")
+    return redirect("campaigns:import_upload")

@@ -9,15 +9,19 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from campaigns import importing
 from campaigns import services as campaign_services
+from campaigns.documents.extract import extract_directive_text, normalise_text
 from campaigns.models import (
     Campaign,
     Directive,
+    DirectiveImport,
     DirectiveRecipient,
     Milestone,
     Obligation,
@@ -26,6 +30,7 @@ from campaigns.models import (
 from reports import services as report_services
 from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
 from tests.campaigns.conftest import directive_kind, make_draft
+from tests.campaigns.reference_document import REFERENCE
 from tests.factories import MembershipFactory, UserFactory, kind
 from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
 
@@ -144,6 +149,60 @@ def _outside_issued_object(w: SimpleNamespace) -> Directive:
             actor=_outside_staff(w), directive=_outside_draft_object(w, key="outside_to_issue")
         ),
     )
+
+
+def _received_file(user: User, name: str) -> DirectiveImport:
+    """The reference directive uploaded as a file by `user`, read and waiting for review."""
+    text = normalise_text(REFERENCE.read_text(encoding="utf-8"))
+    return DirectiveImport.objects.create(
+        created_by=user,
+        file=ContentFile(REFERENCE.read_bytes(), name=name),
+        original_name=name,
+        text=text,
+        data=extract_directive_text(text),
+    )
+
+
+def _imported(user: User, units: list[Unit], campaign: Campaign | None = None) -> Directive:
+    """The reference directive received as a file by `units` and confirmed by `user`, as from
+    an issuer outside the portal: only its recipients make it visible."""
+    job = _received_file(user, "huong-dan-32.txt")
+    data = job.data
+    return importing.import_confirm(
+        actor=user,
+        job=job,
+        campaign=campaign,
+        kind=directive_kind(data["kind"]),
+        issuer=None,
+        symbol=data["symbol"],
+        issue_date=datetime.date.fromisoformat(data["date"]),
+        units=units,
+        milestones=[],
+        issuer_name="Ban Tuyên giáo Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ",
+        superior_body=data["superior_body"],
+        issuing_body=data["issuing_body"],
+        subject=data["subject"],
+        body=data["body"],
+        signer_position=data["signer_position"],
+        signer_name=data["signer_name"],
+    )
+
+
+def _outside_received_file(w: SimpleNamespace) -> int:
+    return _once(
+        w, "outside_received_file", lambda: _received_file(_outside_staff(w), "huong-dan.txt")
+    ).pk
+
+
+def _outside_imported(w: SimpleNamespace) -> int:
+    """A directive the other bloc received as a file, with the file kept."""
+    return _once(
+        w,
+        "outside_imported",
+        lambda: _imported(
+            _outside_staff(w), [w.tree.other_grassroots], campaign=_outside_campaign_object(w)
+        ),
+    ).pk
 
 
 def _outside_campaign(w: SimpleNamespace) -> int:
@@ -272,6 +331,9 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "campaigns:directive_docx": {"pk": _outside_issued},
     "campaigns:directive_history": {"pk": _outside_issued},
     "campaigns:directive_implement": {"pk": _outside_recipient},
+    "campaigns:directive_source": {"pk": _outside_imported},
+    "campaigns:import_review": {"pk": _outside_received_file},
+    "campaigns:import_discard": {"pk": _outside_received_file},
     "reports:unit_work": {"pk": _outside_grassroots},
     "reports:session_create": {"pk": _outside_grassroots},
     "reports:propaganda_create": {"pk": _outside_grassroots},
@@ -324,6 +386,7 @@ READ_ONLY = {
     "campaigns:directive_pdf",
     "campaigns:directive_docx",
     "campaigns:directive_history",
+    "campaigns:directive_source",
     "reports:unit_work",
     "reports:attachment_file",
     "reports:report_detail",
@@ -339,6 +402,7 @@ POST_ONLY = {
     "campaigns:directive_delete",
     "campaigns:directive_replace",
     "campaigns:directive_implement",
+    "campaigns:import_discard",
     "reports:session_delete",
     "reports:report_start",
     "reports:report_review",
@@ -471,6 +535,12 @@ def _campaign_post_data(route: Route, tree) -> dict[str, str]:
     }
     if route.name == "campaigns:material_add":
         data["kind"] = StudyMaterial.Kind.OTHER
+    if route.name == "campaigns:import_review":
+        # ImportReviewForm: the file confirmed as an official letter (CV) of an issuer outside
+        # the portal, received by the other bloc's committee (its staff's own unit).
+        data["symbol"] = "15-CV/XAMNHAP"
+        data["issuer_name"] = "Cơ quan do người ngoài đặt"
+        data["units"] = str(tree.other_bloc.pk)
     return data
 
 
@@ -490,6 +560,9 @@ def _snapshot() -> dict[str, list]:
         ),
         "users": list(User.objects.order_by("pk").values_list("pk", "username", "is_active")),
         "imports": list(UnitImport.objects.order_by("pk").values_list("pk", "status")),
+        "received_files": list(
+            DirectiveImport.objects.order_by("pk").values_list("pk", "created_by_id", "file")
+        ),
         "campaigns": list(
             Campaign.objects.order_by("pk").values_list(
                 "pk", "owner_id", "title", "subject", "summary", "start_date", "end_date"
@@ -665,7 +738,9 @@ def _bloc_issued(w: SimpleNamespace) -> Directive:
 def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
     """`"unit:grassroots_a"`, `"membership:secretary"`, `"import:admin"`, `"campaign:bloc"`
     (the bloc's campaign), `"campaign:issued"` (the same, once a directive of it is issued to
-    both grassroots organisations), `"directive:draft"`, `"directive:issued"` → the URL's kwargs."""
+    both grassroots organisations), `"directive:draft"`, `"directive:issued"`,
+    `"directive:imported"` (received as a file by grassroots_a), `"received_file:secretary"`
+    (a file the secretary uploaded, waiting for review) → the URL's kwargs."""
     if spec is None:
         return {}
     what, name = spec.split(":")
@@ -679,9 +754,13 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
         return {"pk": _bloc_draft(world).pk}
     if spec == "directive:issued":
         return {"pk": _bloc_issued(world).pk}
+    if spec == "directive:imported":
+        return {"pk": _imported(world.users.secretary, [world.tree.grassroots_a]).pk}
     user = getattr(world.users, name)
     if what == "membership":
         return {"pk": Membership.objects.get(user=user).pk}
+    if what == "received_file":
+        return {"pk": _received_file(user, "huong-dan.txt").pk}
     if what == "import":
         return {
             "pk": UnitImport.objects.create(created_by=user, file_name="a.csv", content=b"x").pk
@@ -829,6 +908,27 @@ ACCESS_TABLE = [
     ("secretary", "campaigns:campaign_detail", "campaign:issued", 200),
     ("cell_secretary", "campaigns:campaign_detail", "campaign:issued", 404),
     ("outsider", "campaigns:campaign_detail", "campaign:issued", 404),
+    # Directives received as files: uploaded by whoever issues for a unit, reviewed only by the
+    # uploader; the file kept is read by those who read the directive.
+    *[
+        (who, "campaigns:import_upload", None, 200)
+        for who in ("staff", "secretary", "cell_secretary", "outsider")
+    ],
+    *[(who, "campaigns:import_upload", None, 404) for who in ("leader", "admin", "nobody")],
+    ("secretary", "campaigns:import_review", "received_file:secretary", 200),
+    *[
+        (who, "campaigns:import_review", "received_file:secretary", 404)
+        for who in ("staff", "leader", "admin", "cell_secretary", "outsider", "superuser")
+    ],
+    *[
+        (who, "campaigns:directive_source", "directive:imported", 200)
+        for who in ("secretary", "staff", "leader", "admin", "superuser")
+    ],
+    *[
+        (who, "campaigns:directive_source", "directive:imported", 404)
+        for who in ("cell_secretary", "outsider", "outside_admin", "nobody")
+    ],
+    ("staff", "campaigns:directive_source", "directive:issued", 404),  # written, no file
 ]
 
 

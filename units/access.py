@@ -218,6 +218,19 @@ def access_directive(user: User, pk: int, *, for_edit: bool = False):
     return found
 
 
+def access_directive_import(user: User, pk: int):
+    """A directive file waiting for review: only the person who uploaded it sees it, and only
+    while they may still issue for some unit (confirming records it as received there)."""
+    from campaigns.models import DirectiveImport
+
+    found = None
+    if issuer_units_for(user).exists():
+        found = DirectiveImport.objects.filter(pk=pk, created_by=user).first()
+    if found is None:
+        raise Http404("Không tìm thấy tệp văn bản.")
+    return found
+
+
 def access_recipient(user: User, pk: int):
     """A received directive's recipient row, if the user issues for that very unit: to implement."""
     from campaigns.models import Directive, DirectiveRecipient

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
+
+import docx
+from docx.enum.text import WD_BREAK
 
 from campaigns.documents.body import parse_body
 from campaigns.documents.context import DocumentContext
@@ -79,3 +83,40 @@ def reference_context(
         is_draft=is_draft,
         title="32-HD-BTGĐUK",
     )
+
+
+def reference_docx() -> bytes:
+    """The reference typed into Word as people do: the header and the closing block as
+    borderless two-column tables, the body as paragraphs."""
+    lines = [line.strip() for line in _lines()]
+    document = docx.Document()
+    header = document.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+    left.text = "ĐẢNG ỦY KHỐI CƠ QUAN"
+    for text in ("DÂN CHÍNH ĐẢNG TP CẦN THƠ", "BAN TUYÊN GIÁO", "*", "Số 32-HD/BTGĐUK"):
+        left.add_paragraph(text)
+    right.text = "ĐẢNG CỘNG SẢN VIỆT NAM"
+    for text in ("---------------", "Cần Thơ, ngày 29 tháng 3 năm 2024"):
+        right.add_paragraph(text)
+    document.add_paragraph("HƯỚNG DẪN")
+    subject = document.add_paragraph(lines[15])
+    for line in (lines[17], lines[18]):  # the author's line breaks inside the subject
+        run = subject.add_run()
+        run.add_break(WD_BREAK.LINE)
+        subject.add_run(line)
+    document.add_paragraph("-----")
+    closing_at = lines.index("Nơi nhận:")
+    for line in lines[22:closing_at]:
+        if line:
+            document.add_paragraph(line)
+    closing = document.add_table(rows=1, cols=2)
+    recipients, signature = closing.rows[0].cells
+    recipients.text = "Nơi nhận:"
+    for line in filter(None, lines[closing_at + 1 : lines.index("TRƯỞNG BAN")]):
+        recipients.add_paragraph(line)
+    signature.text = "TRƯỞNG BAN"
+    for text in ("", "", "", "Nguyễn Văn Sẵn"):
+        signature.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -14,7 +14,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from docx.enum.text import WD_BREAK
 
 from campaigns.documents import extract
 from campaigns.documents.body import parse_body
@@ -25,7 +24,7 @@ from campaigns.documents.extract import (
     normalise_text,
     read_directive_file,
 )
-from tests.campaigns.reference_document import REFERENCE, reference_context
+from tests.campaigns.reference_document import REFERENCE, reference_context, reference_docx
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "directives"
 CORPUS_FILES = sorted(
@@ -130,45 +129,8 @@ def test_result_is_plain_json_data_and_the_same_each_time():
     assert all(s == unicodedata.normalize("NFC", s) and s == s.strip() for s in strings)
 
 
-def _reference_docx() -> bytes:
-    """The reference typed into Word as people do: the header and the closing block as
-    borderless two-column tables, the body as paragraphs."""
-    lines = [line.strip() for line in _reference_lines()]
-    document = docx.Document()
-    header = document.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.text = "ĐẢNG ỦY KHỐI CƠ QUAN"
-    for text in ("DÂN CHÍNH ĐẢNG TP CẦN THƠ", "BAN TUYÊN GIÁO", "*", "Số 32-HD/BTGĐUK"):
-        left.add_paragraph(text)
-    right.text = "ĐẢNG CỘNG SẢN VIỆT NAM"
-    for text in ("---------------", "Cần Thơ, ngày 29 tháng 3 năm 2024"):
-        right.add_paragraph(text)
-    document.add_paragraph("HƯỚNG DẪN")
-    subject = document.add_paragraph(lines[15])
-    for line in (lines[17], lines[18]):  # the author's line breaks inside the subject
-        run = subject.add_run()
-        run.add_break(WD_BREAK.LINE)
-        subject.add_run(line)
-    document.add_paragraph("-----")
-    closing_at = lines.index("Nơi nhận:")
-    for line in lines[22:closing_at]:
-        if line:
-            document.add_paragraph(line)
-    closing = document.add_table(rows=1, cols=2)
-    recipients, signature = closing.rows[0].cells
-    recipients.text = "Nơi nhận:"
-    for line in filter(None, lines[closing_at + 1 : lines.index("TRƯỞNG BAN")]):
-        recipients.add_paragraph(line)
-    signature.text = "TRƯỞNG BAN"
-    for text in ("", "", "", "Nguyễn Văn Sẵn"):
-        signature.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def test_reference_docx_with_table_header_comes_out_with_every_field_right():
-    data = _reference_docx()
+    data = reference_docx()
     _assert_reference(extract_directive_text(read_directive_file(data, "huong-dan-32.docx")))
 
 

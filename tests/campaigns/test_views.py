@@ -86,7 +86,13 @@ def _recipient_row(html: str, unit) -> str:
 
 # ---------------------------------------------------------------------------- issued is final
 
-READ_ONLY = {"directive_detail", "directive_pdf", "directive_docx", "directive_history"}
+READ_ONLY = {
+    "directive_detail",
+    "directive_pdf",
+    "directive_docx",
+    "directive_history",
+    "directive_source",
+}
 # Every URL that takes a directive's pk and is not read-only: a new editing page lands here by
 # itself, and with it the promise that it cannot change an issued directive.
 CHANGING_URLS = sorted(
