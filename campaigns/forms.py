@@ -284,6 +284,12 @@ class ImportReviewForm(forms.Form):
         required=False,
         empty_label="— Tạo đợt sinh hoạt mới từ văn bản này —",
     )
+    campaign_title = forms.CharField(
+        label="Tên đợt sinh hoạt mới",
+        max_length=255,
+        required=False,
+        help_text="Khi tạo đợt mới: tên ngắn để nhận ra đợt sinh hoạt.",
+    )
     kind = forms.ModelChoiceField(label="Loại văn bản", queryset=DirectiveKind.objects.all())
     symbol = forms.CharField(label="Số, ký hiệu", max_length=80)
     issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())
@@ -355,6 +361,13 @@ class ImportReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("campaign") and not (cleaned.get("campaign_title") or "").strip():
+            self.add_error(
+                "campaign_title",
+                forms.ValidationError(
+                    "Chọn một đợt sinh hoạt hoặc đặt tên cho đợt mới.", code="no_campaign"
+                ),
+            )
         kind, parts = cleaned.get("kind"), split_symbol(cleaned.get("symbol") or "")
         if kind and parts and parts[1].upper() != kind.code.upper():
             self.add_error(

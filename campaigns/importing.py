@@ -342,6 +342,7 @@ def import_confirm(
     actor: User,
     job: DirectiveImport,
     campaign: Campaign | None,
+    campaign_title: str = "",
     kind: DirectiveKind,
     issuer: Unit | None,
     symbol: str,
@@ -353,7 +354,7 @@ def import_confirm(
     """Store the checked fields as a received directive, issued as it arrived, with its file,
     its milestones, and what each chosen unit owes under it (as issuing records it).
 
-    ``campaign`` None starts a campaign owned by the first chosen unit. Refused when one of the
+    ``campaign`` None starts one named ``campaign_title``, owned by the first chosen unit. Refused when one of the
     units already holds a directive with this number and date, or the import was confirmed.
     """
     job = DirectiveImport.objects.select_for_update().filter(pk=job.pk).first()
@@ -389,7 +390,7 @@ def import_confirm(
         campaign = campaign_create(
             actor=actor,
             owner=units[0],
-            title=_shorten(fields.get("subject") or symbol, 255),
+            title=_shorten(campaign_title or fields.get("subject") or symbol, 255),
             subject=fields.get("subject") or symbol,
             start_date=issue_date,
             end_date=max(last or issue_date, issue_date + datetime.timedelta(days=CAMPAIGN_DAYS)),

@@ -483,6 +483,14 @@ def _short_iso(iso: str | None) -> str:
     return f"{day}/{month}/{year}"
 
 
+def _campaign_title(subject: str) -> str:
+    """A short name for a campaign started from a directive: its subject, cut at a word."""
+    subject = " ".join(subject.split())
+    if len(subject) <= 120:
+        return subject
+    return subject[:120].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _review_initial(user, data: dict, issuer: Unit | None, units: list[Unit]) -> dict:
     kind = DirectiveKind.objects.filter(code=data.get("kind") or "").first()
     parents = importing.basis_directives(user, data)
@@ -496,6 +504,7 @@ def _review_initial(user, data: dict, issuer: Unit | None, units: list[Unit]) ->
                 header[name] = tree_value
     return {
         "campaign": parents[0].campaign if parents else None,
+        "campaign_title": _campaign_title(data.get("subject") or ""),
         "kind": kind,
         "symbol": data.get("symbol") or "",
         "issue_date": data.get("date"),
@@ -565,6 +574,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 job=job,
                 campaign=cleaned.pop("campaign"),
+                campaign_title=cleaned.pop("campaign_title"),
                 kind=cleaned.pop("kind"),
                 issuer=cleaned.pop("issuer", None),
                 symbol=cleaned.pop("symbol"),

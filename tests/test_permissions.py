@@ -541,6 +541,7 @@ def _campaign_post_data(route: Route, tree) -> dict[str, str]:
         data["symbol"] = "15-CV/XAMNHAP"
         data["issuer_name"] = "Cơ quan do người ngoài đặt"
         data["units"] = str(tree.other_bloc.pk)
+        data["campaign_title"] = "Đợt do người ngoài đặt"
     return data
 
 

@@ -568,3 +568,23 @@ def test_the_issuer_is_a_portal_unit_only_where_the_symbol_code_and_the_place_ag
     assert issuer_match("05-HD/BTGTU", "Quảng Ngãi") is None
     assert issuer_match("32-HD/BTGĐUK", None) == Unit.objects.get(code="DUK-BTG")
     assert issuer_match("32-HD/KHONGCO", "Cần Thơ") is None
+
+
+def test_a_new_campaign_takes_the_name_the_reader_gives_it_and_needs_one(demo, client):
+    client.force_login(demo.users["bithu"])
+    job = _uploaded_reference(client)
+    page = client.get(reverse("campaigns:import_review", args=[job.pk]))
+    data = _review_form(page)
+    assert data["campaign_title"].startswith("Triển khai đợt sinh hoạt chính trị")
+    assert len(data["campaign_title"]) <= 121
+
+    data["campaign_title"] = ""
+    refused = client.post(reverse("campaigns:import_review", args=[job.pk]), data)
+    assert refused.status_code == 200
+    assert "Chọn một đợt sinh hoạt hoặc đặt tên cho đợt mới." in refused.content.decode()
+    assert not Directive.objects.exists()
+
+    data["campaign_title"] = "Tác phẩm “Cây tre Việt Nam”"
+    confirmed = client.post(reverse("campaigns:import_review", args=[job.pk]), data)
+    assert confirmed.status_code == 302
+    assert Directive.objects.get().campaign.title == "Tác phẩm “Cây tre Việt Nam”"
