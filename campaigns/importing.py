@@ -28,6 +28,7 @@ from campaigns.documents.extract import (
     normalise_text,
     read_directive_file,
 )
+from campaigns.documents.profiles import get_profile
 from campaigns.models import (
     Campaign,
     Directive,
@@ -37,7 +38,7 @@ from campaigns.models import (
     Milestone,
     StudyMaterial,
 )
-from campaigns.selectors import Level, level_units
+from campaigns.selectors import Level, level_units, recipient_candidates
 from campaigns.services import MilestoneData, campaign_create, record_obligations
 from units.access import directives_visible_to
 from units.models import Unit, User, fold_for_search
@@ -51,6 +52,7 @@ __all__ = [
     "issuer_match",
     "milestone_suggestions",
     "recipient_matches",
+    "sends_to",
     "source_with_marks",
 ]
 
@@ -71,19 +73,29 @@ def import_upload(*, actor: User, upload: UploadedFile) -> DirectiveImport:
     text = read_directive_file(upload, name)
     data = extract_directive_text(text)
     upload.seek(0)
-    return DirectiveImport.objects.create(
-        created_by=actor,
-        file=upload,
-        original_name=name,
-        text=normalise_text(text),
-        data=data,
+    job = DirectiveImport(
+        created_by=actor, original_name=name, text=normalise_text(text), data=data
     )
+    job.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+    except Exception:
+        job.file.delete(save=False)  # no row, no file
+        raise
+    return job
 
 
 @transaction.atomic
 def import_discard(*, actor: User, job: DirectiveImport) -> None:
-    job.file.delete(save=False)
+    """Delete the waiting file. Locked like a confirm, so one of the two wins; the file goes
+    only once the row's deletion is committed."""
+    job = DirectiveImport.objects.select_for_update().filter(pk=job.pk).first()
+    if job is None:
+        return  # confirmed or discarded meanwhile: the file belongs to a directive, or is gone
+    storage, name = job.file.storage, job.file.name
     job.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # ---------------------------------------------------------------------------- suggestions
@@ -98,12 +110,14 @@ def split_symbol(symbol: str) -> tuple[int, str, str] | None:
 
 
 def canonical_symbol(symbol: str) -> str | None:
-    """ "32 - HD / BTGĐUK" → "32-HD/BTGĐUK": one spelling, so a retyped number is the same."""
+    """ "32 - hd / btgđuk" → "32-HD/BTGĐUK": one spelling, so a retyped number is the same
+    (type codes as the format profile writes them: "CTr")."""
     parts = split_symbol(symbol)
     if parts is None:
         return None
     number, code, issuer = parts
-    return f"{number:02d}-{code}/{issuer}"
+    known = {c.upper(): c for c in get_profile().type_codes}
+    return f"{number:02d}-{known.get(code.upper(), code.upper())}/{issuer.upper()}"
 
 
 def issuer_match(symbol: str | None, place: str | None = None) -> Unit | None:
@@ -121,6 +135,14 @@ def issuer_match(symbol: str | None, place: str | None = None) -> Unit | None:
         if not place or fold_for_search(unit.place_name) == fold_for_search(place)
     ]
     return found[0] if len(found) == 1 else None
+
+
+def sends_to(issuer: Unit, units: list[Unit], *, every: bool = False) -> bool:
+    """Whether the issuer could have sent a directive to these units (any, or every one): its
+    staff follow and review the work of the units a directive from it binds, nobody else's."""
+    ids = {u.pk for u in units}
+    reachable = recipient_candidates(issuer).filter(pk__in=ids).count()
+    return reachable == len(ids) if every else reachable > 0
 
 
 @dataclass
@@ -354,8 +376,12 @@ def import_confirm(
     """Store the checked fields as a received directive, issued as it arrived, with its file,
     its milestones, and what each chosen unit owes under it (as issuing records it).
 
-    ``campaign`` None starts one named ``campaign_title``, owned by the first chosen unit. Refused when one of the
-    units already holds a directive with this number and date, or the import was confirmed.
+    ``campaign`` None starts one named ``campaign_title``, owned by the first chosen unit.
+    ``issuer``, a portal unit, is kept only if it could have sent to every chosen unit (its
+    staff then follow and review the units' work); otherwise the directive is from an outside
+    issuer, known by ``issuer_name``. Refused when one of the units already holds a directive
+    with this number and date, when a milestone falls outside a chosen campaign, or when the
+    import was confirmed or discarded meanwhile.
     """
     job = DirectiveImport.objects.select_for_update().filter(pk=job.pk).first()
     if job is None:
@@ -366,6 +392,20 @@ def import_confirm(
         raise ValidationError("Số, ký hiệu phải viết dạng 32-HD/BTGĐUK.", code="bad_symbol")
     if not units:
         raise ValidationError("Chọn ít nhất một đơn vị nhận trên Cổng.", code="no_units")
+    # Two imports of one document for one unit: the second waits here and sees the first.
+    list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
+    if issuer is not None and not sends_to(issuer, units, every=True):
+        issuer = None
+    deadlines = [_deadline(m) for m in milestones if m.due_date or m.due_month]
+    if campaign is not None and any(
+        not campaign.start_date <= day <= campaign.end_date for day in deadlines
+    ):
+        raise ValidationError(
+            f"Có mốc thời gian nằm ngoài đợt sinh hoạt “{campaign.title}” "
+            f"({campaign.start_date:%d/%m/%Y} – {campaign.end_date:%d/%m/%Y}): chọn đợt khác "
+            "hoặc tạo đợt mới từ văn bản này.",
+            code="milestone_outside_campaign",
+        )
     duplicate = (
         DirectiveRecipient.objects.filter(
             unit__in=units,
@@ -383,10 +423,7 @@ def import_confirm(
             code="duplicate",
         )
     if campaign is None:
-        last = max(
-            [m.due_date or m.due_month for m in milestones if m.due_date or m.due_month],
-            default=None,
-        )
+        last = max(deadlines, default=None)
         campaign = campaign_create(
             actor=actor,
             owner=units[0],
@@ -396,11 +433,7 @@ def import_confirm(
             end_date=max(last or issue_date, issue_date + datetime.timedelta(days=CAMPAIGN_DAYS)),
         )
         for material in job.data.get("materials") or []:
-            StudyMaterial.objects.create(
-                campaign=campaign,
-                title=_shorten(material["title"], 500),
-                url=(material.get("url") or "")[:500],
-            )
+            _material_add(campaign, material)
     now = timezone.now()
     directive = Directive(
         campaign=campaign,
@@ -424,8 +457,7 @@ def import_confirm(
     directive.source_file.name = job.file.name  # the upload stays where it is, now the record's
     directive.full_clean(exclude=["source_file", "issued_pdf"])
     directive.save()
-    rows = []
-    for data in milestones:
+    for data in milestones:  # one by one, so that each has its history record
         milestone = Milestone(
             directive=directive,
             kind=data.kind,
@@ -435,8 +467,7 @@ def import_confirm(
             applies_to=data.applies_to,
         )
         milestone.full_clean()
-        rows.append(milestone)
-    Milestone.objects.bulk_create(rows)
+        milestone.save()
     recipients = DirectiveRecipient.objects.bulk_create(
         [
             DirectiveRecipient(
@@ -452,3 +483,23 @@ def import_confirm(
     directive.implements.set(basis_directives(actor, job.data))
     job.delete()  # the row only: its file now belongs to the directive
     return directive
+
+
+def _deadline(data: MilestoneData) -> datetime.date:
+    """The last day of a milestone: its date, or its month's last day."""
+    return Milestone(due_date=data.due_date, due_month=data.due_month).deadline
+
+
+def _material_add(campaign: Campaign, material: dict[str, Any]) -> None:
+    """A study material named in the directive, if its link is a valid one ("www.…" gets a
+    scheme); a title without a usable link is kept without it."""
+    url = (material.get("url") or "").strip()
+    if url and not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I):
+        url = f"https://{url}"
+    row = StudyMaterial(campaign=campaign, title=_shorten(material["title"], 500), url=url)
+    try:
+        row.full_clean()
+    except ValidationError:
+        row.url = ""
+        row.full_clean()
+    row.save()

@@ -443,7 +443,9 @@ def directive_history(request: HttpRequest, pk: int) -> HttpResponse:
 def directive_source(request: HttpRequest, pk: int) -> FileResponse:
     """The file a received directive was imported from, as it arrived."""
     directive = access_directive(request.user, pk)
-    if not directive.source_file:
+    if not directive.source_file or not directive.source_file.storage.exists(
+        directive.source_file.name
+    ):
         raise Http404("Văn bản này không có tệp gốc.")
     return FileResponse(
         directive.source_file.open("rb"), as_attachment=True, filename=directive.source_name
@@ -546,6 +548,8 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     choice_list = list(choices)
     named = [u for u in choice_list if u.pk in matched]
     initial_units = named or (choice_list if len(choice_list) == 1 else [])
+    if issuer is not None and not importing.sends_to(issuer, choice_list):
+        issuer = None  # a unit elsewhere in the tree: the document counts as from outside
     form = ImportReviewForm(
         request.POST or None,
         user=request.user,

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.models import Directive, DirectiveImport
+from campaigns.kinds import ensure_directive_kinds
+from campaigns.models import Directive, DirectiveImport, DirectiveKind
 from tests.browser.test_directive_journey import sign_in
 from tests.campaigns.reference_document import reference_docx
 from units.demo import seed_demo_world
@@ -20,8 +21,12 @@ CORRECTED_SUPERIOR = "Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần 
 
 @pytest.fixture
 def demo_units(transactional_db, settings, tmp_path):
-    """The demo tree and logins without the demo campaign: 32-HD arrives here as a file."""
+    """The demo tree and logins without the demo campaign: 32-HD arrives here as a file.
+
+    The document kinds come from a data migration, which an earlier transactional test's
+    flush may have emptied."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_directive_kinds(DirectiveKind)
     seed_demo_world()
 
 
