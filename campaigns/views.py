@@ -291,6 +291,22 @@ def directive_recipients(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _milestones_posted(formset) -> list[services.MilestoneData]:
+    """The rows of a valid milestone formset: every row with a kind, changed or not (blank
+    extra rows post no kind), except those ticked for deletion."""
+    return [
+        services.MilestoneData(
+            kind=f.cleaned_data["kind"],
+            title=f.cleaned_data["title"],
+            due_date=f.cleaned_data["due_date"],
+            due_month=f.cleaned_data["due_month"],
+            applies_to=f.cleaned_data["applies_to"],
+        )
+        for f in formset.forms
+        if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
+    ]
+
+
 def directive_milestones(request: HttpRequest, pk: int) -> HttpResponse:
     directive = access_directive(request.user, pk, for_edit=True)
     if refused := _refuse_issued(request, directive):
@@ -307,18 +323,7 @@ def directive_milestones(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     formset = MilestoneFormSet(request.POST or None, initial=initial, prefix="m")
     if request.method == "POST" and formset.is_valid():
-        items = [
-            services.MilestoneData(
-                kind=f.cleaned_data["kind"],
-                title=f.cleaned_data["title"],
-                due_date=f.cleaned_data["due_date"],
-                due_month=f.cleaned_data["due_month"],
-                applies_to=f.cleaned_data["applies_to"],
-            )
-            for f in formset.forms
-            # Every row with a kind, changed or not; blank extra rows post no kind.
-            if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
-        ]
+        items = _milestones_posted(formset)
         try:
             services.milestones_replace(actor=request.user, directive=directive, milestones=items)
         except ValidationError as exc:
@@ -562,17 +567,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         cleaned = dict(form.cleaned_data)
-        milestones = [
-            services.MilestoneData(
-                kind=f.cleaned_data["kind"],
-                title=f.cleaned_data["title"],
-                due_date=f.cleaned_data["due_date"],
-                due_month=f.cleaned_data["due_month"],
-                applies_to=f.cleaned_data["applies_to"],
-            )
-            for f in formset.forms
-            if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
-        ]
+        milestones = _milestones_posted(formset)
         try:
             directive = importing.import_confirm(
                 actor=request.user,
