@@ -654,3 +654,32 @@ def test_a_news_item_shows_on_the_work_page_and_counts_in_the_figures(
     assert rollup(campaign, tree.cell_a1).total.propaganda == 1
     assert rollup(campaign, tree.bloc).total.propaganda == 1
     assert rollup(campaign, tree.bloc).total.propaganda_by_kind == {"news": 1}
+
+
+def test_the_sessions_list_pages_on_within_the_chosen_campaign(
+    cascade, campaign, tree, users, client_for
+):
+    """The "Sau" link of the unit's sessions keeps ?campaign=: it used to drop it, and the
+    second page then showed another campaign's (or no) sessions."""
+    for day in range(1, 26):
+        _log(campaign, tree.cell_a1, datetime.date(2024, 5, day), 10)
+    later = campaign_services.campaign_create(  # the unit's latest: the page's default
+        actor=None,
+        owner=tree.cell_a1,
+        title="Chuyên đề năm 2025",
+        subject="Học tập chuyên đề năm 2025.",
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 12, 31),
+    )
+    assert later.start_date > campaign.start_date
+    client = client_for(users.cell_secretary)
+
+    first = client.get(_work_url(tree.cell_a1, campaign))
+    following = lxml.html.fromstring(first.text).xpath("//a[text()='Sau']/@href")
+
+    assert len(following) == 1
+    second = client.get(reverse("reports:unit_work", args=[tree.cell_a1.pk]) + following[0])
+    assert second.status_code == 200
+    assert second.context["campaign"] == campaign
+    assert "Trang 2/2" in second.text
+    assert "05/05/2024" in second.text  # the 25 sessions, newest first: 5 on the second page
