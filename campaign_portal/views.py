@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -32,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if not roles:
         return render(request, "home/no_role.html", status=200)
     role = request.GET.get("role")
-    if role not in roles:
+    chosen = role in roles
+    if not chosen:
         role = roles[0]
     memberships = [m for m in grants.memberships if m.role == role]
     context = {"role": role, "role_label": Role(role).label, "memberships": memberships}
@@ -40,6 +42,13 @@ def home(request: HttpRequest) -> HttpResponse:
         # One section per unit the user leads or administers (the whole tree for a superuser
         # without assignment): queries grow with their memberships, never with the tree.
         units = [m.unit for m in memberships] or selectors.scope_roots(request.user)
+        if role == Role.LEADER and not chosen and len(units) == 1:
+            # A leader of one unit lands on its dashboard for the newest campaign; with several
+            # units, no campaign yet, or the role chosen in the menu, on the page listing them.
+            newest = report_selectors.campaigns_of_unit(request.user, units[0]).first()
+            if newest is not None:
+                dashboard = reverse("reports:dashboard", args=[units[0].pk])
+                return redirect(f"{dashboard}?campaign={newest.pk}")
         context["sections"] = [
             {
                 "unit": unit,

@@ -50,6 +50,37 @@ def test_leader_home_sums_the_subtree(tree, users, client_for):
     assert ">47<" in response.text.replace("\n", "").replace(" ", "")
 
 
+def test_a_leader_of_one_unit_lands_on_its_dashboard_for_the_newest_campaign(
+    tree, users, client_for
+):
+    from campaigns.services import campaign_create
+
+    def campaign(title: str, start: datetime.date):
+        return campaign_create(
+            actor=None,
+            owner=tree.bloc,
+            title=title,
+            subject=f"Đợt sinh hoạt {title}.",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=180),
+        )
+
+    campaign("Đợt 2023", datetime.date(2023, 3, 1))
+    newest = campaign("Đợt 2024", datetime.date(2024, 3, 1))
+    client = client_for(users.leader)
+
+    response = client.get(reverse("home"))
+
+    dashboard = reverse("reports:dashboard", args=[tree.bloc.pk])
+    assert response.status_code == 302
+    assert response.url == f"{dashboard}?campaign={newest.pk}"
+    assert client.get(response.url).status_code == 200
+    # Chosen in the role menu, the leader's page lists the campaigns and the tree.
+    listing = client.get(reverse("home"), {"role": "leader"})
+    assert _heading(listing.text) == HEADINGS["leader"]
+    assert "Tổng hợp đợt sinh hoạt: Đợt 2023" in listing.text
+
+
 def test_login_lands_on_the_home_page_of_the_role(users):
     client = Client()
     response = client.post(

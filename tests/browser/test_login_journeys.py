@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOME_HEADINGS = {
     "admin": "Quản trị đơn vị và người dùng",
     "staff": "Văn bản chỉ đạo",
-    "leader": "Bảng tổng hợp",
+    # The demo leader leads one unit with a campaign: they land on its dashboard.
+    "leader": "Tổng hợp: Đảng ủy Khối cơ quan Dân Chính Đảng thành phố Cần Thơ",
     "secretary": "Việc của đơn vị",
 }
 
@@ -34,8 +35,9 @@ def test_wrong_password_shows_a_vietnamese_error_and_keeps_the_username(demo_wor
     expect(page.get_by_label("Tên đăng nhập")).to_have_value("tuyengiao")
 
 
-def test_leader_drills_down_from_home_to_a_cell(demo_world, page, login):
+def test_leader_drills_down_from_home_to_a_cell(demo_world, page, live_server, login):
     login("lanhdao", DEMO_PASSWORD)
+    expect(page.locator("select[name=campaign]")).to_be_visible()  # on the dashboard
     page.get_by_role("link", name="Đảng bộ Sở Tài chính").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đảng bộ Sở Tài chính")
     page.get_by_role("link", name="Chi bộ Văn phòng").click()
