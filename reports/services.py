@@ -60,8 +60,10 @@ def unit_member_count(unit: Unit) -> int:
 # ---------------------------------------------------------------------------- sessions
 
 
-def _require_unreported(unit: Unit, campaign: Campaign, day: datetime.date) -> None:
-    """Sessions of a period the unit has reported on are part of that report: kept as sent."""
+def _require_unreported(
+    unit: Unit, campaign: Campaign, day: datetime.date, what: str = "buổi sinh hoạt này"
+) -> None:
+    """Work of a period the unit has reported on is part of that report: kept as sent."""
     reported = ProgressReport.objects.filter(
         unit=unit,
         campaign=campaign,
@@ -70,7 +72,7 @@ def _require_unreported(unit: Unit, campaign: Campaign, day: datetime.date) -> N
     ).exists()
     if reported:
         raise ValidationError(
-            "Đơn vị đã gửi báo cáo cho giai đoạn có buổi sinh hoạt này; không thể thêm, sửa "
+            f"Đơn vị đã gửi báo cáo cho giai đoạn có {what}; không thể thêm, sửa "
             "hay xóa. Nếu cần, đề nghị cấp trên trả lại báo cáo.",
             code="reported",
         )
@@ -197,6 +199,33 @@ def propaganda_create(
     item.full_clean()
     item.save()
     return item
+
+
+PROPAGANDA_FIELDS = {"published_on", "kind", "channel", "title", "url", "reach"}
+ITEM = "tin, bài này"
+
+
+@transaction.atomic
+def propaganda_update(*, actor: User | None, item: PropagandaItem, **fields) -> PropagandaItem:
+    """Correct an item; like a session, not once the unit has reported the period it falls in."""
+    item = PropagandaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    unknown = set(fields) - PROPAGANDA_FIELDS
+    if unknown:
+        raise TypeError(f"propaganda_update does not set {sorted(unknown)}")
+    _require_unreported(item.unit, item.campaign, item.published_on, ITEM)
+    if "published_on" in fields:
+        _require_unreported(item.unit, item.campaign, fields["published_on"], ITEM)
+    for name, value in fields.items():
+        setattr(item, name, _nfc(value))
+    item.full_clean()
+    item.save(update_fields=list(fields))
+    return item
+
+
+@transaction.atomic
+def propaganda_delete(*, actor: User | None, item: PropagandaItem) -> None:
+    _require_unreported(item.unit, item.campaign, item.published_on, ITEM)
+    item.delete()
 
 
 # ---------------------------------------------------------------------------- reports

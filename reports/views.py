@@ -26,6 +26,7 @@ from units.access import (
     access_campaign,
     access_notification,
     access_obligation,
+    access_propaganda,
     access_report,
     access_session,
     access_unit,
@@ -196,6 +197,42 @@ def propaganda_create(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/session_form.html",
         {"form": form, "unit": unit, "campaign": campaign, "title": "Ghi tin, bài tuyên truyền"},
     )
+
+
+def propaganda_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access_propaganda(request.user, pk)
+    form = PropagandaForm(request.POST or None, instance=copy.copy(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propaganda_update(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Đã lưu tin, bài tuyên truyền.")
+            return redirect(_work_url(item.unit, item.campaign))
+    return render(
+        request,
+        "reports/session_form.html",
+        {
+            "form": form,
+            "unit": item.unit,
+            "campaign": item.campaign,
+            "item": item,
+            "title": "Sửa tin, bài tuyên truyền",
+        },
+    )
+
+
+@require_POST
+def propaganda_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access_propaganda(request.user, pk)
+    try:
+        services.propaganda_delete(actor=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã xóa tin, bài tuyên truyền.")
+    return redirect(_work_url(item.unit, item.campaign))
 
 
 # ---------------------------------------------------------------------------- reports

@@ -261,6 +261,22 @@ def _outside_session(w: SimpleNamespace) -> int:
     return _outside_session_object(w).pk
 
 
+def _outside_propaganda(w: SimpleNamespace) -> int:
+    return _once(
+        w,
+        "outside_propaganda",
+        lambda: report_services.propaganda_create(
+            actor=w.users.outsider,
+            campaign=_outside_campaign_object(w),
+            unit=w.tree.other_cell,
+            published_on=datetime.date(2024, 5, 2),
+            kind=PropagandaItem.Kind.NEWS,
+            channel=PropagandaItem.Channel.WEBSITE,
+            title="Tin của chi bộ khối bên",
+        ),
+    ).pk
+
+
 def _outside_attachment(w: SimpleNamespace) -> int:
     return _outside_session_object(w).attachments.get().pk
 
@@ -339,6 +355,8 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "reports:propaganda_create": {"pk": _outside_grassroots},
     "reports:session_edit": {"pk": _outside_session},
     "reports:session_delete": {"pk": _outside_session},
+    "reports:propaganda_edit": {"pk": _outside_propaganda},
+    "reports:propaganda_delete": {"pk": _outside_propaganda},
     "reports:attachment_file": {"pk": _outside_attachment},
     "reports:report_start": {"pk": _outside_obligation},
     "reports:report_detail": {"pk": _outside_report},
@@ -404,6 +422,7 @@ POST_ONLY = {
     "campaigns:directive_implement",
     "campaigns:import_discard",
     "reports:session_delete",
+    "reports:propaganda_delete",
     "reports:report_start",
     "reports:report_review",
     "reports:notification_read",

@@ -316,6 +316,20 @@ def access_session(user: User, pk: int):
     return found
 
 
+def access_propaganda(user: User, pk: int):
+    """A propaganda item, for those who may log work for its unit (as sessions)."""
+    from reports.models import PropagandaItem
+
+    found = (
+        PropagandaItem.objects.filter(scope_q(user, Capability.CAPTURE, "unit__"), pk=pk)
+        .select_related("unit", "campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy tin, bài.")
+    return found
+
+
 def access_attachment(user: User, pk: int):
     """A session's file, for anyone who sees the session's unit."""
     from reports.models import SessionAttachment

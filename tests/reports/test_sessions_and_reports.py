@@ -683,3 +683,54 @@ def test_the_sessions_list_pages_on_within_the_chosen_campaign(
     assert second.context["campaign"] == campaign
     assert "Trang 2/2" in second.text
     assert "05/05/2024" in second.text  # the 25 sessions, newest first: 5 on the second page
+
+
+def _item(campaign, unit, day: datetime.date, title: str = "Tin về hội nghị quán triệt"):
+    return services.propaganda_create(
+        actor=None,
+        campaign=campaign,
+        unit=unit,
+        published_on=day,
+        kind=PropagandaItem.Kind.NEWS,
+        channel=PropagandaItem.Channel.WEBSITE,
+        title=title,
+    )
+
+
+def test_a_propaganda_item_is_corrected_and_deleted_through_the_pages(
+    cascade, campaign, tree, users, client_for
+):
+    item = _item(campaign, tree.cell_a1, IN_PERIOD, "Tin về hội nghi quán triêt")
+    client = client_for(users.cell_secretary)
+    work = client.get(_work_url(tree.cell_a1, campaign))
+    (edit,) = lxml.html.fromstring(work.text).xpath("//a[normalize-space()='Sửa']/@href")
+    assert edit == _url("propaganda_edit", item)
+
+    _submit(client, edit, "title", title="Tin về hội nghị quán triệt", reach="1200")
+
+    item.refresh_from_db()
+    assert (item.title, item.reach) == ("Tin về hội nghị quán triệt", 1200)
+    deleted = _press(client, edit, "Xóa tin, bài", follow=True)
+    assert "Đã xóa tin, bài tuyên truyền." in deleted.text
+    assert not PropagandaItem.objects.exists()
+
+
+def test_a_propaganda_item_of_a_reported_period_stays_as_sent(
+    reported, campaign, tree, users, client_for
+):
+    item = _item(campaign, tree.cell_a1, IN_PERIOD)
+    later = _item(campaign, tree.cell_a1, AFTER_DEADLINE, "Tin sau hạn báo cáo")
+    client = client_for(users.cell_secretary)
+
+    edited = _submit(client, _url("propaganda_edit", item), "title", title="Sửa sau khi gửi")
+    deleted = client.post(_url("propaganda_delete", item), follow=True)
+    moved = _submit(client, _url("propaganda_edit", later), "title", published_on="2024-09-01")
+
+    refusal = "Đơn vị đã gửi báo cáo cho giai đoạn có tin, bài này"
+    assert refusal in edited.text
+    assert refusal in deleted.text
+    assert refusal in moved.text
+    assert list(PropagandaItem.objects.order_by("pk").values_list("title", "published_on")) == [
+        ("Tin về hội nghị quán triệt", IN_PERIOD),
+        ("Tin sau hạn báo cáo", AFTER_DEADLINE),
+    ]
