@@ -42,19 +42,21 @@ def home(request: HttpRequest) -> HttpResponse:
         # One section per unit the user leads or administers (the whole tree for a superuser
         # without assignment): queries grow with their memberships, never with the tree.
         units = [m.unit for m in memberships] or selectors.scope_roots(request.user)
-        if role == Role.LEADER and not chosen and len(units) == 1:
+        campaigns = {
+            unit.pk: list(report_selectors.campaigns_of_unit(request.user, unit)[:5])
+            for unit in units
+        }
+        if role == Role.LEADER and not chosen and len(units) == 1 and campaigns[units[0].pk]:
             # A leader of one unit lands on its dashboard for the newest campaign; with several
             # units, no campaign yet, or the role chosen in the menu, on the page listing them.
-            newest = report_selectors.campaigns_of_unit(request.user, units[0]).first()
-            if newest is not None:
-                dashboard = reverse("reports:dashboard", args=[units[0].pk])
-                return redirect(f"{dashboard}?campaign={newest.pk}")
+            dashboard = reverse("reports:dashboard", args=[units[0].pk])
+            return redirect(f"{dashboard}?campaign={campaigns[units[0].pk][0].pk}")
         context["sections"] = [
             {
                 "unit": unit,
                 "children": selectors.children_rollup(unit),
                 "totals": selectors.subtree_totals(unit),
-                "campaigns": list(report_selectors.campaigns_of_unit(request.user, unit)[:5]),
+                "campaigns": campaigns[unit.pk],
             }
             for unit in units
         ]
