@@ -19,10 +19,8 @@ from campaigns.models import (
     Obligation,
 )
 from units.access import (
-    ROLE_CAPABILITIES,
     Capability,
     directives_visible_to,
-    grants_for,
     issuer_units_for,
     scope_q,
 )
@@ -265,12 +263,6 @@ def directives_issued_for(user: User) -> QuerySet[Directive]:
         )
         .order_by("status", "-issue_date", "-pk")
     )
-
-
-def own_units(user: User, capability: Capability = Capability.ISSUE) -> list[Unit]:
-    """The units where the user holds a role with this capability (not their subtrees)."""
-    grants = grants_for(user)
-    return [m.unit for m in grants.memberships if capability in ROLE_CAPABILITIES[m.role]]
 
 
 def received_for(user: User) -> QuerySet[DirectiveRecipient]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import importing, selectors, services
 from campaigns.documents.extract import DirectiveImportError
+from campaigns.documents.formatting import short_date
 from campaigns.documents.render import render_docx, render_html, render_pdf
 from campaigns.forms import (
     CampaignForm,
@@ -482,14 +484,6 @@ def _as_name(text: str) -> str:
     return text.title() if text.isupper() else text
 
 
-def _short_iso(iso: str | None) -> str:
-    """ "2024-03-14" → "14/3/2024", as directives write dates in running text."""
-    if not iso:
-        return ""
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day}/{month}/{year}"
-
-
 def _campaign_title(subject: str) -> str:
     """A short name for a campaign started from a directive: its subject, cut at a word."""
     subject = " ".join(subject.split())
@@ -498,9 +492,10 @@ def _campaign_title(subject: str) -> str:
     return subject[:120].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _review_initial(user, data: dict, issuer: Unit | None, units: list[Unit]) -> dict:
+def _review_initial(
+    data: dict, issuer: Unit | None, units: list[Unit], parents: list[Directive]
+) -> dict:
     kind = DirectiveKind.objects.filter(code=data.get("kind") or "").first()
-    parents = importing.basis_directives(user, data)
     position = data.get("signer_position") or ""
     studied = kind is not None and kind.code in ("HD", "KH")
     issuing = data.get("issuing_body") or ""
@@ -539,6 +534,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     job = access_directive_import(request.user, pk)
     data = job.data
     issuer = importing.issuer_match(data.get("symbol"), data.get("place"))
+    parents = importing.basis_directives(request.user, data)
     matches = importing.recipient_matches(data.get("recipients") or [], issuer)
     matched = {unit.pk for match in matches for unit in match.units}
     # The units the user issues for, and the units the document names that lie in their scope.
@@ -560,7 +556,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         unit_choices=choices,
         issuer=issuer,
-        initial=_review_initial(request.user, data, issuer, initial_units),
+        initial=_review_initial(data, issuer, initial_units, parents),
     )
     formset = ImportMilestoneFormSet(
         request.POST or None, initial=importing.milestone_suggestions(data), prefix="m"
@@ -604,9 +600,12 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
             "matches": matches,
             "issuer_unit": issuer,
             "basis_refs": [
-                {**ref, "date_text": _short_iso(ref.get("date"))} for ref in data.get("basis") or []
+                {**ref, "date_text": short_date(datetime.date.fromisoformat(ref["date"]))}
+                if ref.get("date")
+                else ref
+                for ref in data.get("basis") or []
             ],
-            "parents": importing.basis_directives(request.user, data),
+            "parents": parents,
             "source": source,
             "found": found,
         },

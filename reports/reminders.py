@@ -238,7 +238,7 @@ def digests_send(digest_ids: list[int]) -> dict[str, int]:
     outcome: dict[str, int] = {}
     with get_connection() as mail:
         for digest_id in digest_ids:
-            status = digest_send(digest_id, mail=mail, checked=True, read=read)
+            status = digest_send(digest_id, mail=mail, read=read)
             outcome[status] = outcome.get(status, 0) + 1
     return outcome
 
@@ -263,15 +263,14 @@ def digest_send(
     digest_id: int,
     *,
     mail: BaseEmailBackend | None = None,
-    checked: bool = False,
     read: dict[int, list[Reminder]] | None = None,
 ) -> str:
     """Send one digest: idempotent under a row lock, so a retried or duplicated task finds
     it sent. The mail leaves inside the transaction: if the worker dies before the commit,
     the retry sends it again (the window is the SMTP call's last milliseconds), never zero.
-    ``checked``: cancel_done() has just run for it; ``read``: its user's scheduled reminders
-    read for the whole batch (digests_send does both once per batch)."""
-    if not checked:
+    ``read``: the batch's scheduled reminders by user, read by digests_send after its
+    cancel_done() pass; without it, this digest does both itself."""
+    if read is None:
         cancel_done([digest_id])
     digest = (
         Digest.objects.select_for_update(of=("self",))
