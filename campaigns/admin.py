@@ -33,6 +33,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 @admin.register(Directive)
 class DirectiveAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "issuer", "issue_date", "status"]
+    list_select_related = ["kind", "issuer"]  # issuer is nullable: not followed by default
     list_filter = ["status", "kind"]
     search_fields = ["symbol", "subject"]
 

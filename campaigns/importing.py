@@ -12,6 +12,7 @@ import datetime
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,13 @@ from campaigns.models import (
     StudyMaterial,
 )
 from campaigns.selectors import Level, level_units, recipient_candidates
-from campaigns.services import MilestoneData, campaign_create, record_obligations
+from campaigns.services import (
+    MilestoneData,
+    campaign_create,
+    counted_members,
+    milestone_row,
+    record_obligations,
+)
 from units.access import directives_visible_to
 from units.models import Unit, User, fold_for_search
 
@@ -371,12 +378,14 @@ def import_confirm(
     issue_date: datetime.date,
     units: list[Unit],
     milestones: list[MilestoneData],
+    implements: Iterable[Directive] = (),
     **fields: Any,
 ) -> Directive:
     """Store the checked fields as a received directive, issued as it arrived, with its file,
     its milestones, and what each chosen unit owes under it (as issuing records it).
 
     ``campaign`` None starts one named ``campaign_title``, owned by the first chosen unit.
+    ``implements``: the directives of its basis already in the portal (``basis_directives``).
     ``issuer``, a portal unit, is kept only if it could have sent to every chosen unit (its
     staff then follow and review the units' work); otherwise the directive is from an outside
     issuer, known by ``issuer_name``. Refused when one of the units already holds a directive
@@ -458,29 +467,20 @@ def import_confirm(
     directive.full_clean(exclude=["source_file", "issued_pdf"])
     directive.save()
     for data in milestones:  # one by one, so that each has its history record
-        milestone = Milestone(
-            directive=directive,
-            kind=data.kind,
-            title=data.title.strip(),
-            due_date=data.due_date,
-            due_month=data.due_month.replace(day=1) if data.due_month else None,
-            applies_to=data.applies_to,
-        )
-        milestone.full_clean()
-        milestone.save()
+        milestone_row(directive, data).save()
     recipients = DirectiveRecipient.objects.bulk_create(
         [
             DirectiveRecipient(
                 directive=directive,
                 unit=unit,
                 unit_name=unit.name,
-                member_count=unit.member_count if unit.kind.counts_members else 0,
+                member_count=counted_members(unit),
             )
             for unit in units
         ]
     )
     record_obligations(directive, recipients)
-    directive.implements.set(basis_directives(actor, job.data))
+    directive.implements.set(implements)
     job.delete()  # the row only: its file now belongs to the directive
     return directive
 

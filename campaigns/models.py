@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaigns.documents.formatting import short_date
 from campaigns.documents.profiles import DEFAULT_PROFILE
 from units.models import Unit
 
@@ -424,8 +425,7 @@ class Milestone(models.Model):
     def deadline_text(self) -> str:
         """ "trước ngày 10/10/2024" or "trong tháng 4/2024", as directives write them."""
         if self.due_date:
-            day = self.due_date
-            return f"trước ngày {day.day}/{day.month}/{day.year}"
+            return f"trước ngày {short_date(self.due_date)}"
         return f"trong tháng {self.due_month.month}/{self.due_month.year}"
 
     def binds(self, unit: Unit) -> bool:

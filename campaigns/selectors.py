@@ -15,7 +15,6 @@ from campaigns.models import (
     CommitteeTerm,
     Directive,
     DirectiveRecipient,
-    Milestone,
     Obligation,
 )
 from units.access import (
@@ -283,10 +282,6 @@ def received_for(user: User) -> QuerySet[DirectiveRecipient]:
         )
         .order_by("-directive__issue_date", "-directive__pk")
     )
-
-
-def milestones_for(directive: Directive) -> list[Milestone]:
-    return list(directive.milestones.all())
 
 
 def directives_visible_in(user: User, campaign) -> QuerySet[Directive]:

@@ -236,25 +236,33 @@ class MilestoneData:
     applies_to: str = Milestone.Applies.ALL
 
 
+def milestone_row(directive: Directive, data: MilestoneData) -> Milestone:
+    """A milestone as entered, checked and not yet saved; a month is kept as its first day."""
+    milestone = Milestone(
+        directive=directive,
+        kind=data.kind,
+        title=_nfc(data.title.strip()),
+        due_date=data.due_date,
+        due_month=data.due_month.replace(day=1) if data.due_month else None,
+        applies_to=data.applies_to,
+    )
+    milestone.full_clean(exclude=["directive"])
+    return milestone
+
+
+def counted_members(unit: Unit) -> int:
+    """The members a recipient is expected to bring, frozen on its row: a cell's own count;
+    committees count through their cells."""
+    return unit.member_count if unit.kind.counts_members else 0
+
+
 @transaction.atomic
 def milestones_replace(
     *, actor: User | None, directive: Directive, milestones: Iterable[MilestoneData]
 ) -> list[Milestone]:
     """Set a draft's milestones to exactly these (the form edits them as one list)."""
     directive = _locked_draft(directive)
-    rows = []
-    for data in milestones:
-        month = data.due_month.replace(day=1) if data.due_month else None
-        milestone = Milestone(
-            directive=directive,
-            kind=data.kind,
-            title=_nfc(data.title.strip()),
-            due_date=data.due_date,
-            due_month=month,
-            applies_to=data.applies_to,
-        )
-        milestone.full_clean(exclude=["directive"])
-        rows.append(milestone)
+    rows = [milestone_row(directive, data) for data in milestones]
     directive.milestones.all().delete()
     for milestone in rows:
         milestone.save()
@@ -369,9 +377,7 @@ def directive_issue(
     recipients = list(directive.recipients.select_related("unit", "unit__kind"))
     for recipient in recipients:
         recipient.unit_name = recipient.unit.name
-        recipient.member_count = (
-            recipient.unit.member_count if recipient.unit.kind.counts_members else 0
-        )
+        recipient.member_count = counted_members(recipient.unit)
     DirectiveRecipient.objects.bulk_update(
         recipients, ["unit_name", "member_count"], batch_size=1000
     )
@@ -482,7 +488,6 @@ def directive_implement(
             code="issuer_not_recipient",
         )
     kind = DirectiveKind.objects.get(code="KH")
-    defaults = issuer_defaults(issuer)
     directive = directive_create(
         actor=actor,
         campaign=parent.campaign,
@@ -490,7 +495,7 @@ def directive_implement(
         issuer=issuer,
         responds_to=recipient,
         subject=parent.subject,
-        basis=basis_line(parent, issuer_name=defaults["issuer_name"], kind_name=kind.name),
+        basis=basis_line(parent, issuer_name=issuer.name, kind_name=kind.name),
         audience=parent.audience,
         signer_name=actor.get_full_name() if actor else "",
         # A grassroots organisation's plan goes to its cells, which study rather than plan.

@@ -576,6 +576,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
                 issue_date=cleaned.pop("issue_date"),
                 units=list(cleaned.pop("units")),
                 milestones=milestones,
+                implements=parents,
                 **cleaned,
             )
         except ValidationError as exc:

@@ -166,7 +166,7 @@ def issuer_units_for(user: User, capability: Capability = Capability.ISSUE) -> Q
     """Units the user acts for with this capability (issuing by default): their own units and
     those units' organs, never the units below them."""
     grants = grants_for(user)
-    own = [m.unit for m in grants.memberships if capability in ROLE_CAPABILITIES[m.role]]
+    own = own_units_for(user, capability)
     if grants.everything:
         own = list(Unit.objects.filter(depth=1))
     if not own:
