@@ -42,9 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
         # One section per unit the user leads or administers (the whole tree for a superuser
         # without assignment): queries grow with their memberships, never with the tree.
         units = [m.unit for m in memberships] or selectors.scope_roots(request.user)
-        campaigns = {
+        campaigns = {  # the administrator's page shows none
             unit.pk: list(report_selectors.campaigns_of_unit(request.user, unit)[:5])
             for unit in units
+            if role == Role.LEADER
         }
         if role == Role.LEADER and not chosen and len(units) == 1 and campaigns[units[0].pk]:
             # A leader of one unit lands on its dashboard for the newest campaign; with several
@@ -56,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "unit": unit,
                 "children": selectors.children_rollup(unit),
                 "totals": selectors.subtree_totals(unit),
-                "campaigns": campaigns[unit.pk],
+                "campaigns": campaigns.get(unit.pk, []),
             }
             for unit in units
         ]

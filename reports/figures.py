@@ -27,6 +27,7 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Q, Sum
@@ -123,7 +124,7 @@ class Rollup:
     own: Figures
     children: list[Row]
 
-    @property
+    @cached_property  # read by every column of the export and by the page: summed once
     def total(self) -> Figures:
         total = self.own
         for row in self.children:

@@ -47,13 +47,16 @@ def _errors_to_form(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _campaign_for(request: HttpRequest, unit):
-    """The campaign named by ?campaign= (if the user sees it), else the unit's latest one."""
+def _campaign_for(request: HttpRequest, unit, campaigns: list | None = None):
+    """The campaign named by ?campaign= (if the user sees it), else the unit's latest one
+    (the first of `campaigns`, the unit's campaigns newest first, when the caller has them)."""
     wanted = request.GET.get("campaign") or request.POST.get("campaign")
     if wanted:
         if not str(wanted).isdigit():
             raise Http404("Không tìm thấy đợt sinh hoạt.")
         return access_campaign(request.user, int(wanted))
+    if campaigns is not None:
+        return campaigns[0] if campaigns else None
     return selectors.campaigns_of_unit(request.user, unit).first()
 
 
@@ -67,7 +70,7 @@ def _work_url(unit, campaign) -> str:
 def unit_work(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     campaigns = list(selectors.campaigns_of_unit(request.user, unit)[:50])
-    campaign = _campaign_for(request, unit)
+    campaign = _campaign_for(request, unit, campaigns)
     context = {
         "unit": unit,
         "crumbs": breadcrumbs(request.user, unit),

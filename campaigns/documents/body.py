@@ -158,7 +158,7 @@ def _classify(line: str) -> _Signature:
 def _is_heading(rest: str, *, spaced: bool) -> bool:
     if not rest or _INITIAL_RE.match(rest):
         return False
-    if _is_mostly_upper(rest):
+    if is_mostly_upper(rest):
         return True
     return (
         spaced
@@ -169,7 +169,8 @@ def _is_heading(rest: str, *, spaced: bool) -> bool:
     )
 
 
-def _is_mostly_upper(text: str) -> bool:
+def is_mostly_upper(text: str) -> bool:
+    """Whether a line is written in capitals (headings), tolerating a few lower-case letters."""
     cased = [char for char in text if char.isupper() or char.islower()]
     if len(cased) < 2:
         return False
@@ -180,8 +181,8 @@ def _join(previous: Block, line: str) -> Block | None:
     """``previous`` with ``line`` appended if ``line`` is its hard-wrapped continuation."""
     if previous.kind is BlockKind.ITEM and not previous.text:
         joined = replace(previous, text=line)
-    elif _ends_sentence(_render_line(previous)) or (
-        previous.kind is BlockKind.SECTION and not _is_mostly_upper(line)
+    elif ends_sentence(_render_line(previous)) or (
+        previous.kind is BlockKind.SECTION and not is_mostly_upper(line)
     ):
         return None
     else:
@@ -191,7 +192,8 @@ def _join(previous: Block, line: str) -> Block | None:
     return joined
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence (a full stop, colon… before any closing quotes)."""
     line = line.rstrip(_CLOSERS)
     return bool(line) and line[-1] in _SENTENCE_END
 

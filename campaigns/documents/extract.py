@@ -35,7 +35,7 @@ from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 
-from campaigns.documents.body import BlockKind, parse_body
+from campaigns.documents.body import BlockKind, ends_sentence, is_mostly_upper, parse_body
 from campaigns.documents.profiles import get_profile
 
 __all__ = [
@@ -526,10 +526,10 @@ def _clean(text: str) -> str:
 def _canonical_keyword(match: re.Match[str]) -> str:
     """A structural word split by a stray space ("Thự c hiện", "N ơi nhận") written whole."""
     found = match[0]
-    for word in _KEYWORDS:
+    for word, loose in _KEYWORD_FORMS:
         if found.casefold() == word.casefold():
             return found
-        if re.fullmatch(_loose(word), found, re.I):
+        if loose.fullmatch(found):
             if found.isupper():
                 return word.upper()
             return word[0].upper() + word[1:] if found[0].isupper() else word
@@ -609,6 +609,7 @@ _KEYWORDS = (
     "Thực hiện", "Căn cứ", "Kính gửi", "Nơi nhận", "ngày", "tháng", "năm",
     *(t.name for t in get_profile().document_types),
 )  # fmt: skip
+_KEYWORD_FORMS = tuple((word, re.compile(_loose(word), re.I)) for word in _KEYWORDS)
 # Each keyword on its own, tolerating a stray space inside a word but never across words.
 _KEYWORD_RE = re.compile(
     r"(?<!\w)(?P<word>"
@@ -710,8 +711,6 @@ _ABBREVIATIONS = frozenset((
     "TP", "Tp", "TX", "ThS", "TS", "PGS", "GS", "BS", "KS", "CN", "St", "Đ/c", "đ/c", "Q", "P",
     "Tr", "tr", "VD", "vd", "Nxb", "NXB",
 ))  # fmt: skip
-_SENTENCE_END = ".:;!?…"
-_CLOSERS = "\"'”’»)]"
 _WRAP_MIN = 60  # a line this long that stops mid-sentence was wrapped, whatever comes next
 _HEADER_LINES = 60
 _DEADLINE_SLACK = datetime.timedelta(days=31)
@@ -1071,16 +1070,6 @@ def _line_text(line: str) -> str:
     return blocks[0].text if blocks else line
 
 
-def _ends_sentence(line: str) -> bool:
-    line = line.rstrip(_CLOSERS)
-    return bool(line) and line[-1] in _SENTENCE_END
-
-
-def _is_mostly_upper(text: str) -> bool:
-    cased = [ch for ch in text if ch.isupper() or ch.islower()]
-    return len(cased) >= 2 and sum(ch.isupper() for ch in cased) >= 0.8 * len(cased)
-
-
 def _join_hard_wraps(raw_lines: list[str]) -> list[str]:
     """Lines broken inside a sentence (PDF, wrapped Markdown) joined back; blank lines kept.
 
@@ -1130,10 +1119,10 @@ def _continues(previous: str, line: str) -> bool:
         return False
     if _URL.fullmatch(line.rstrip(".,;")) and _line_kind(previous) is not BlockKind.SECTION:
         return True  # "Bài viết của Tổng Bí thư:" / "https://…": a link on its own line
-    if _ends_sentence(previous):
+    if ends_sentence(previous):
         return False
-    if _line_kind(previous) is BlockKind.SECTION or _is_mostly_upper(previous):
-        return _is_mostly_upper(line)  # a heading wraps onto an upper-case line only
+    if _line_kind(previous) is BlockKind.SECTION or is_mostly_upper(previous):
+        return is_mostly_upper(line)  # a heading wraps onto an upper-case line only
     if _NOI_NHAN.match(line) or (_BASIS_START.match(line) and len(previous) < _WRAP_MIN):
         return False
     first = line[0]
@@ -1342,7 +1331,7 @@ def _materials(lines: list[str]) -> list[Material]:
 def _is_materials_heading(kind: BlockKind, label: str, text: str) -> bool:
     if not _MATERIALS_HEADING.match(label) or len(label) > 100:
         return False
-    return kind is not BlockKind.PARAGRAPH or text.endswith(":") or _is_mostly_upper(label)
+    return kind is not BlockKind.PARAGRAPH or text.endswith(":") or is_mostly_upper(label)
 
 
 def _add_material(materials: list[Material], material: Material | None) -> None:
@@ -1412,7 +1401,7 @@ class _Signature:
 
 def _appendix_start(folded: list[str], start: int, end: int) -> int:
     for index in range(start, end):
-        if _APPENDIX.match(folded[index]) and _is_mostly_upper(folded[index]):
+        if _APPENDIX.match(folded[index]) and is_mostly_upper(folded[index]):
             return index
     return end
 
@@ -1426,7 +1415,7 @@ def _read_closing(lines: list[str]) -> _Signature:
         parts = _fragments(line)
         if position == 0 and parts and (match := _NOI_NHAN.match(parts[0])):
             parts = [match["rest"], *parts[1:]] if match["rest"] else parts[1:]
-        if parts and _APPENDIX.match(parts[0]) and _is_mostly_upper(parts[0]):
+        if parts and _APPENDIX.match(parts[0]) and is_mostly_upper(parts[0]):
             break
         fragments.extend(parts)
     position_seen = False
@@ -1453,7 +1442,7 @@ def _is_signature_line(line: str) -> bool:
     # A line ending in "," or ";" continues a recipient ("Chủ nhiệm Ủy ban Kiểm tra Thành ủy,").
     if line[-1] in ",;" or _line_kind(line) is not BlockKind.PARAGRAPH or len(line) > 80:
         return False
-    return bool(_AUTHORITY.match(line) or _is_mostly_upper(line) or _POSITION_WORDS.match(line))
+    return bool(_AUTHORITY.match(line) or is_mostly_upper(line) or _POSITION_WORDS.match(line))
 
 
 def _is_name(line: str) -> bool:
