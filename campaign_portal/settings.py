@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "units",
     "campaigns",
     "reports",
+    # The project package: home, bell, and the demo assembly (`seed_demo`) over all three apps.
+    "campaign_portal",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "units.context_processors.access",
+                "campaign_portal.context_processors.access",
             ],
         },
     },

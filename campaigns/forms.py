@@ -16,9 +16,11 @@ from campaigns.documents.extract import MAX_BYTES
 from campaigns.importing import canonical_symbol, split_symbol
 from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
 from campaigns.selectors import Level, committee_of, recipient_candidates
-from units.access import campaigns_visible_to, issuer_units_for
+from units.access import issuer_units_for
 from units.forms import DateInput
 from units.models import Unit, User
+
+from .access import campaigns_visible_to
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 MATERIAL_EXTENSIONS = {".pdf", ".docx", ".doc", ".epub", ".jpg", ".jpeg", ".png", ".txt"}

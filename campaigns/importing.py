@@ -47,8 +47,9 @@ from campaigns.services import (
     milestone_row,
     record_obligations,
 )
-from units.access import directives_visible_to
 from units.models import Unit, User, fold_for_search
+
+from .access import directives_visible_to
 
 __all__ = [
     "RecipientMatch",

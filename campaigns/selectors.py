@@ -17,13 +17,10 @@ from campaigns.models import (
     DirectiveRecipient,
     Obligation,
 )
-from units.access import (
-    Capability,
-    directives_visible_to,
-    issuer_units_for,
-    scope_q,
-)
+from units.access import Capability, issuer_units_for, scope_q
 from units.models import Unit, User
+
+from .access import directives_visible_to
 
 # ---------------------------------------------------------------------------- the tree as seen
 # by an issuer

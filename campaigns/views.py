@@ -31,19 +31,17 @@ from campaigns.forms import (
     RecipientsForm,
 )
 from campaigns.models import Directive, DirectiveKind
-from units.access import (
-    Capability,
+from units.access import Capability, can, issuer_units_for, scope_q
+from units.models import Unit, fold_for_search
+
+from .access import (
     access_campaign,
     access_directive,
     access_directive_import,
     access_material,
     access_recipient,
     campaigns_visible_to,
-    can,
-    issuer_units_for,
-    scope_q,
 )
-from units.models import Unit, fold_for_search
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from campaigns.access import campaigns_visible_to
 from campaigns.models import Campaign, Directive, DirectiveRecipient, Milestone, Obligation
 from reports.models import ProgressReport, PropagandaItem, StudySession
-from units.access import Capability, campaigns_visible_to, issuer_units_for
+from units.access import Capability, issuer_units_for
 from units.models import Membership, Role, Unit, User
 
 

@@ -14,27 +14,23 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from campaigns.access import access_campaign, access_obligation
 from reports import selectors, services
 from reports.documents import render_report_pdf
 from reports.exports import XLSX_TYPE, dashboard_xlsx
 from reports.figures import rollup
 from reports.forms import PropagandaForm, ReportForm, ReviewForm, SessionForm
 from reports.models import Notification
-from units.access import (
-    Capability,
+from units.access import Capability, access_unit, can, issuer_units_for, own_units_for
+from units.selectors import breadcrumbs
+
+from .access import (
     access_attachment,
-    access_campaign,
     access_notification,
-    access_obligation,
     access_propaganda,
     access_report,
     access_session,
-    access_unit,
-    can,
-    issuer_units_for,
-    own_units_for,
 )
-from units.selectors import breadcrumbs
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:

@@ -10,6 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from campaigns import services
+from campaigns.access import (
+    access_directive,
+    access_recipient,
+    campaigns_visible_to,
+    directives_visible_to,
+)
 from campaigns.models import (
     CommitteeTerm,
     Directive,
@@ -23,13 +29,7 @@ from campaigns.services import MilestoneData
 from tests.campaigns.conftest import BODY, directive_kind, make_draft
 from tests.factories import UnitFactory, kind
 from units import services as unit_services
-from units.access import (
-    access_directive,
-    access_recipient,
-    campaigns_visible_to,
-    directives_visible_to,
-    issuer_units_for,
-)
+from units.access import issuer_units_for
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,9 @@
-"""Template context for navigation: what the signed-in user may reach, asked of units.access."""
+"""Template context for navigation: what the signed-in user may reach, and the bell's count."""
 
 from django.http import HttpRequest
 
 from reports.models import Notification
-
-from .access import Capability, can_anywhere, grants_for
+from units.access import Capability, can_anywhere, grants_for
 
 
 def access(request: HttpRequest) -> dict:

@@ -1,0 +1,102 @@
+"""Gatekeepers of the reports app's objects: sessions, propaganda items, files, reports, the bell.
+
+Sessions are logged for a unit or any unit below it (a committee's secretary may log for cells
+without a portal user); a report is written only by its own unit's people and reviewed by those
+who may approve for the issuer of the directive that asked for it. Every gate answers 404 for a
+missing object and for one outside the user's scope alike.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from units.access import Capability, issuer_units_for, own_units_for, scope_q
+from units.models import User
+
+from .models import Notification, ProgressReport, PropagandaItem, SessionAttachment, StudySession
+
+
+def access_session(user: User, pk: int) -> StudySession:
+
+    found = (
+        StudySession.objects.filter(scope_q(user, Capability.CAPTURE, "unit__"), pk=pk)
+        .select_related("unit", "unit__kind", "campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    return found
+
+
+def access_propaganda(user: User, pk: int) -> PropagandaItem:
+    """A propaganda item, for those who may log work for its unit (as sessions)."""
+
+    found = (
+        PropagandaItem.objects.filter(scope_q(user, Capability.CAPTURE, "unit__"), pk=pk)
+        .select_related("unit", "campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy tin, bài.")
+    return found
+
+
+def access_attachment(user: User, pk: int) -> SessionAttachment:
+    """A session's file, for anyone who sees the session's unit."""
+
+    found = (
+        SessionAttachment.objects.filter(scope_q(user, Capability.VIEW, "session__unit__"), pk=pk)
+        .select_related("session")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy tệp.")
+    return found
+
+
+def access_report(
+    user: User, pk: int, *, for_edit: bool = False, for_review: bool = False
+) -> ProgressReport:
+    """A progress report: seen by its unit's subtree viewers and by the directive's issuer side;
+    written only by its own unit's people; reviewed by the issuing unit's own approvers."""
+
+    reports = ProgressReport.objects.all()
+    if for_edit:
+        reports = reports.filter(unit__in=own_units_for(user, Capability.CAPTURE))
+    elif for_review:
+        # The unit that asked for the report reviews it (its staff, secretary or leaders), not
+        # every approver above it.
+        reports = reports.filter(
+            obligation__directive__issuer__in=issuer_units_for(user, Capability.APPROVE)
+        )
+    else:
+        reports = reports.filter(
+            scope_q(user, Capability.VIEW, "unit__")
+            | scope_q(user, Capability.VIEW, "obligation__directive__issuer__")
+        )
+    found = (
+        reports.filter(pk=pk)
+        .select_related(
+            "unit",
+            "unit__kind",
+            "campaign",
+            "obligation",
+            "obligation__milestone",
+            "obligation__directive",
+            "obligation__directive__kind",
+            "obligation__directive__issuer",
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    return found
+
+
+def access_notification(user: User, pk: int) -> Notification:
+    """A notification is its addressee's alone."""
+
+    found = Notification.objects.filter(user=user, pk=pk).first()
+    if found is None:
+        raise Http404("Không tìm thấy thông báo.")
+    return found
