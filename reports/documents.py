@@ -18,7 +18,7 @@ from campaigns.documents.formatting import date_line
 from campaigns.documents.profiles import FormatProfile, get_profile
 from campaigns.documents.render import document_css
 from campaigns.selectors import issuer_defaults
-from reports import services
+from reports import selectors
 from reports.models import ProgressReport, PropagandaItem, StudySession
 from units.models import Unit
 
@@ -142,7 +142,7 @@ def _breakdown(counts: dict[str, int], labels: dict[str, str]) -> list[FigureRow
 
 
 def figure_rows(figures: dict) -> tuple[FigureRow, ...]:
-    """The results table from a figures dict (services.report_figures, or its frozen copy)."""
+    """The results table from a figures dict (selectors.report_figures, or its frozen copy)."""
     f = figures
 
     def get(name: str) -> int:
@@ -233,13 +233,13 @@ def report_context(report: ProgressReport) -> ReportContext:
     place = _place(unit, header["place"])
 
     if is_draft:
-        figures = services.report_figures(report)
+        figures = selectors.report_figures(report)
         day = timezone.localdate()
         blank = f"ngày      tháng      năm {day.year}"
         dated = f"{place}, {blank}" if place else blank.capitalize()
         signer = ""
     else:
-        figures = report.figures or services.report_figures(report)
+        figures = report.figures or selectors.report_figures(report)
         day = timezone.localdate(report.submitted_at)
         dated = date_line(place=place, day=day, profile=profile) if place else ""
         signer = report.submitted_by.get_full_name() if report.submitted_by_id else ""

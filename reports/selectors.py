@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Campaign, Directive, DirectiveRecipient, Milestone, Obligation
+from reports.figures import Figures, rollup
 from reports.models import ProgressReport, PropagandaItem, StudySession
 from units.access import Capability, issuer_units_for
 from units.models import Membership, Role, Unit, User
@@ -138,3 +139,24 @@ def reports_to_review(user: User) -> QuerySet[ProgressReport]:
         )
         .order_by("submitted_at")
     )
+
+
+def report_figures(report: ProgressReport) -> dict:
+    """The report's figures as of now, and the children that have not reported."""
+    result = rollup(report.campaign, report.unit, due_by=report.obligation.due_date)
+    data = result.total.as_dict()
+    # Report counts are of the units below: the unit's own report is the one being written.
+    below = sum((row.figures for row in result.children), Figures())
+    for name in ("expected", "on_time", "late", "missing", "pending", "submitted"):
+        data[f"reports_{name}"] = getattr(below, f"reports_{name}")
+    data["children"] = [
+        {"unit": row.unit.name, "code": row.unit.code, **row.figures.as_dict()}
+        for row in result.children
+        if row.figures.expected_units or row.figures.reports_expected
+    ]
+    data["not_reported"] = [
+        row.unit.name
+        for row in result.children
+        if row.figures.reports_missing or row.figures.reports_pending
+    ]
+    return data

@@ -14,7 +14,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from campaigns.models import Campaign, Obligation, StudyMaterial
-from reports.figures import Figures, rollup
 from reports.models import (
     Notification,
     ProgressReport,
@@ -22,6 +21,7 @@ from reports.models import (
     SessionAttachment,
     StudySession,
 )
+from reports.selectors import report_figures
 from units.models import Unit, User
 
 SESSION_FIELDS = {
@@ -269,27 +269,6 @@ def report_update(*, actor: User | None, report: ProgressReport, **prose) -> Pro
         setattr(report, name, _nfc(value))
     report.save(update_fields=[*prose, "updated_at"])
     return report
-
-
-def report_figures(report: ProgressReport) -> dict:
-    """The report's figures as of now, and the children that have not reported."""
-    result = rollup(report.campaign, report.unit, due_by=report.obligation.due_date)
-    data = result.total.as_dict()
-    # Report counts are of the units below: the unit's own report is the one being written.
-    below = sum((row.figures for row in result.children), Figures())
-    for name in ("expected", "on_time", "late", "missing", "pending", "submitted"):
-        data[f"reports_{name}"] = getattr(below, f"reports_{name}")
-    data["children"] = [
-        {"unit": row.unit.name, "code": row.unit.code, **row.figures.as_dict()}
-        for row in result.children
-        if row.figures.expected_units or row.figures.reports_expected
-    ]
-    data["not_reported"] = [
-        row.unit.name
-        for row in result.children
-        if row.figures.reports_missing or row.figures.reports_pending
-    ]
-    return data
 
 
 @transaction.atomic

@@ -257,7 +257,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/report_detail.html",
         {
             "report": report,
-            "figures": figures or services.report_figures(report),
+            "figures": figures or selectors.report_figures(report),
             "may_edit": report.is_editable
             and report.unit in own_units_for(request.user, Capability.CAPTURE),
             "review_form": ReviewForm() if may_review and report.status == "submitted" else None,
@@ -287,7 +287,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/report_form.html",
-        {"report": report, "form": form, "figures": services.report_figures(report)},
+        {"report": report, "form": form, "figures": selectors.report_figures(report)},
     )
 
 

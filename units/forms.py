@@ -7,11 +7,24 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .access import Capability, units_visible_to
 from .models import Role, Unit, User
+
+
+def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal on the form it came from: each error beside its field when the
+    form has that field, above the form otherwise, so the user's input is re-rendered intact."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error.messages[0])
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
 
 
 class _CrispyMixin:

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from campaigns import services as campaign_services
 from campaigns.models import Obligation, StudyMaterial
-from reports import services
+from reports import selectors, services
 from reports.figures import rollup
 from reports.models import ProgressReport, PropagandaItem, SessionAttachment, StudySession
 from tests.factories import MembershipFactory, UserFactory
@@ -452,7 +452,7 @@ def test_a_report_keeps_the_figures_it_was_sent_with(cascade, campaign, tree, us
 
     _log(campaign, tree.cell_a1, AFTER_DEADLINE, 19)
     report.refresh_from_db()
-    now = services.report_figures(report)
+    now = selectors.report_figures(report)
 
     assert (report.figures["sessions"], report.figures["participants"]) == (1, 18)
     assert (now["sessions"], now["participants"]) == (2, 19)
@@ -578,7 +578,7 @@ def test_a_committee_report_names_the_cells_that_have_not_reported(
         actor=users.secretary, obligation=_obligation(cascade.guidance, tree.grassroots_a)
     )
 
-    figures = services.report_figures(report)
+    figures = selectors.report_figures(report)
     page = client_for(users.secretary).get(_url("report_detail", report)).text
 
     assert figures["not_reported"] == [tree.cell_a2.name]
@@ -592,7 +592,7 @@ def test_a_cells_report_has_no_one_below_to_name(cascade, tree, users):
         actor=users.cell_secretary, obligation=_obligation(cascade.plan, tree.cell_a1)
     )
 
-    assert services.report_figures(report)["not_reported"] == []
+    assert selectors.report_figures(report)["not_reported"] == []
 
 
 # ---------------------------------------------------------------------------- propaganda
