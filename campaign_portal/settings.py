@@ -143,7 +143,6 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["campaign_portal.formats"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # ---------------------------------------------------------------------------- static and media
 STATIC_URL = "static/"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -16,6 +18,7 @@ from campaigns import selectors as campaign_selectors
 from reports import selectors as report_selectors
 from units import selectors
 from units.access import grants_for
+from units.http import AuthedHttpRequest
 from units.models import Role
 
 HOME_TEMPLATES = {
@@ -26,18 +29,17 @@ HOME_TEMPLATES = {
 }
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """Land each user on the page of their first role; `?role=` switches when they hold several."""
     grants = grants_for(request.user)
     roles = grants.roles
     if not roles:
         return render(request, "home/no_role.html", status=200)
-    role = request.GET.get("role")
-    chosen = role in roles
-    if not chosen:
-        role = roles[0]
+    asked = request.GET.get("role")
+    chosen = asked in roles
+    role = asked if chosen and asked else roles[0]
     memberships = [m for m in grants.memberships if m.role == role]
-    context = {"role": role, "role_label": Role(role).label, "memberships": memberships}
+    context: dict[str, Any] = {"role": role, "role_label": Role(role).label, "memberships": memberships}
     if role in {Role.LEADER, Role.ADMIN}:
         # One section per unit the user leads or administers (the whole tree for a superuser
         # without assignment): queries grow with their memberships, never with the tree.
@@ -68,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["directives"] = list(campaign_selectors.directives_issued_for(request.user)[:10])
         context["to_review"] = list(report_selectors.reports_to_review(request.user)[:20])
-    return render(request, HOME_TEMPLATES[role], context)
+    return render(request, HOME_TEMPLATES[Role(role)], context)
 
 
 def _broker_status() -> str:

@@ -332,7 +332,8 @@ class Directive(models.Model):
     @property
     def issuer_label(self) -> str:
         """How lists name the issuer: the unit's short name, or the outside issuer's name."""
-        return self.issuer.display_short_name if self.issuer_id else self.issuer_name
+        issuer = self.issuer if self.issuer_id else None  # no query for an outside issuer
+        return issuer.display_short_name if issuer is not None else self.issuer_name
 
     @property
     def display_title(self) -> str:
@@ -419,6 +420,8 @@ class Milestone(models.Model):
         if self.due_date:
             return self.due_date
         month = self.due_month
+        if month is None:  # clean() and a check constraint require a date or a month
+            raise ValueError(f"milestone {self.pk} has neither a date nor a month")
         return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
     @property
@@ -426,7 +429,7 @@ class Milestone(models.Model):
         """ "trước ngày 10/10/2024" or "trong tháng 4/2024", as directives write them."""
         if self.due_date:
             return f"trước ngày {short_date(self.due_date)}"
-        return f"trong tháng {self.due_month.month}/{self.due_month.year}"
+        return f"trong tháng {self.deadline.month}/{self.deadline.year}"
 
     def binds(self, unit: Unit) -> bool:
         if self.applies_to == self.Applies.GRASSROOTS:

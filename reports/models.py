@@ -198,9 +198,10 @@ class ProgressReport(models.Model):
     @property
     def submitted_late(self) -> bool | None:
         """First submitted after the deadline (local date), as reports.figures counts it."""
-        if self.first_submitted_at is None:
+        due = self.obligation.due_date
+        if self.first_submitted_at is None or due is None:
             return None
-        return timezone.localtime(self.first_submitted_at).date() > self.obligation.due_date
+        return timezone.localtime(self.first_submitted_at).date() > due
 
     @property
     def is_editable(self) -> bool:

@@ -166,7 +166,10 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
 def _line(reminder: Reminder, day: datetime.date) -> tuple[str, str]:
     obligation = reminder.obligation
     directive = obligation.directive
-    delta = (obligation.due_date - day).days
+    due = obligation.due_date
+    if due is None:  # the scan reminds only obligations with a deadline
+        raise ValueError(f"obligation {obligation.pk} has no deadline to remind of")
+    delta = (due - day).days
     if delta > 0:
         when = f"còn {delta} ngày"
     elif delta == 0:
@@ -174,8 +177,9 @@ def _line(reminder: Reminder, day: datetime.date) -> tuple[str, str]:
     else:
         when = f"quá hạn {-delta} ngày"
     what = _kind_labels()[obligation.kind]
-    if obligation.milestone_id and obligation.milestone.title:
-        what = f"{what} ({obligation.milestone.title})"
+    milestone = obligation.milestone if obligation.milestone_id else None
+    if milestone is not None and milestone.title:
+        what = f"{what} ({milestone.title})"
     title = (
         f"{obligation.recipient.unit.name}: {what} theo {directive.kind.name} số "
         f"{directive.symbol} – hạn {obligation.due_date:%d/%m/%Y} ({when})"

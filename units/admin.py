@@ -13,7 +13,8 @@ def superusers_only(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
-admin.site.has_permission = superusers_only
+# The default site keeps its URLs and registry; only its entry check is replaced.
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Cổng", {"fields": ("full_name",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Cổng", {"fields": ("full_name",)}))
     list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline]

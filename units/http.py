@@ -11,4 +11,4 @@ class AuthedHttpRequest(HttpRequest):
     """An `HttpRequest` whose `user` is a portal `User`: every view but login and healthz sees
     one, because `LoginRequiredMiddleware` sends anonymous visitors to the login page first."""
 
-    user: User  # type: ignore[assignment]  # narrowed from User | AnonymousUser
+    user: User  # narrowed from User | AnonymousUser

@@ -2,6 +2,7 @@
 
 import datetime
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -18,6 +19,8 @@ class User(AbstractUser):
     """A portal user; what they may see comes from their memberships, never from the user row."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    # units.access caches the user's grants on the object for the request; not a field.
+    _unit_grants: Any
 
     class Meta:
         verbose_name = _("người dùng")

@@ -1,0 +1,3 @@
+from typing import Any
+
+def movenodeform_factory(model: Any, **kwargs: Any) -> Any: ...
