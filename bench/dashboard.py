@@ -19,14 +19,20 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _common import (
+    database_remove,
+    django_setup,
+    load_average,
+    migrate,
+    postgres_database_create,
+    server_line,
+)
 
 TARGET_MS = 300.0
 BENCH_DB = "campaign_portal_bench"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-ROOT = Path(__file__).resolve().parent.parent
 BATCH = 2000
 
 PROVINCE = ("TU", "Tỉnh ủy Đồng Tháp", "Tỉnh ủy", "TU", "Đồng Tháp")
@@ -148,20 +154,32 @@ def tree_nodes(total: int, members: int, rng: random.Random) -> list[Node]:
     return nodes
 
 
-def _server_urls(url: str) -> tuple[str, str]:
-    """(maintenance URL on database `postgres`, URL of the bench database)."""
-    parts = urlsplit(url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_SERVER)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{BENCH_DB}")),
-    )
+def units_create(nodes: list[Node], official_count: Callable[[Node], int] | None = None) -> None:
+    """Write the nodes' units, paths computed as units.services._apply_import does, one INSERT
+    per batch; `official_count` draws a unit's officials (none without it)."""
+    from units.models import Unit, UnitKind
 
-
-def _admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(statement)
+    kinds = {k.code: k for k in UnitKind.objects.all()}
+    rows = []
+    for node in nodes:
+        parent_path = node.parent.unit.path if node.parent else ""
+        step = node.parent.children.index(node) + 1 if node.parent else 1
+        node.unit = Unit(
+            code=node.code,
+            name=node.name,
+            short_name=node.short_name,
+            symbol_code=node.symbol,
+            place_name=node.place or (node.parent.unit.place_name if node.parent else ""),
+            kind=kinds[node.kind],
+            member_count=node.members,
+            official_count=official_count(node) if official_count else 0,
+            path=Unit._get_path(parent_path, node.depth, step),
+            depth=node.depth,
+            numchild=len(node.children),
+        )
+        node.unit.refresh_search_name()
+        rows.append(node.unit)
+    Unit.objects.bulk_create(rows, batch_size=BATCH)
 
 
 class Clock:
@@ -204,12 +222,11 @@ def build(args, rng: random.Random) -> dict:
     from campaigns.selectors import basis_line
     from reports.figures import Figures
     from reports.models import ProgressReport, PropagandaItem, StudySession
-    from units.models import Membership, Role, Unit, UnitKind, User
+    from units.models import Membership, Role, User
 
     clock = Clock()
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
-    kinds = {k.code: k for k in UnitKind.objects.all()}
     hd, kh = DirectiveKind.objects.get(code="HD"), DirectiveKind.objects.get(code="KH")
 
     def moment(day: datetime.date) -> datetime.datetime:
@@ -218,28 +235,8 @@ def build(args, rng: random.Random) -> dict:
             day, datetime.time(rng.randint(7, 17), rng.randint(0, 59)), tz
         )
 
-    # Units: paths computed here as units.services._apply_import does, one INSERT per batch.
     nodes = tree_nodes(args.units, args.members, rng)
-    rows = []
-    for node in nodes:
-        parent_path = node.parent.unit.path if node.parent else ""
-        step = node.parent.children.index(node) + 1 if node.parent else 1
-        node.unit = Unit(
-            code=node.code,
-            name=node.name,
-            short_name=node.short_name,
-            symbol_code=node.symbol,
-            place_name=node.place or (node.parent.unit.place_name if node.parent else ""),
-            kind=kinds[node.kind],
-            member_count=node.members,
-            official_count=rng.randint(0, 40) if node.members else 0,
-            path=Unit._get_path(parent_path, node.depth, step),
-            depth=node.depth,
-            numchild=len(node.children),
-        )
-        node.unit.refresh_search_name()
-        rows.append(node.unit)
-    Unit.objects.bulk_create(rows, batch_size=BATCH)
+    units_create(nodes, lambda node: rng.randint(0, 40) if node.members else 0)
     clock.step(f"{len(nodes):,} units, {args.members:,} members")
 
     subtree_members: dict[str, int] = defaultdict(int)  # children come after their parent
@@ -643,20 +640,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    maintenance, bench_url = _server_urls(os.environ.get("DATABASE_URL", ""))
-    _admin(maintenance, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _admin(maintenance, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign_portal.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    database = postgres_database_create(os.environ.get("DATABASE_URL", ""), BENCH_DB)
+    django_setup(database.url)
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connections
     from django.test import Client
     from django.urls import reverse
 
@@ -666,11 +652,8 @@ def main() -> int:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # django.test.Client's host
     ok = True
     try:
-        server = urlsplit(bench_url)
-        print(f"Database: PostgreSQL, database {BENCH_DB} on {server.hostname}:{server.port}")
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"Migrations: {time.perf_counter() - started:.1f} s")
+        print(server_line(database))
+        migrate()
         print("Build:")
         world = build(args, random.Random(args.seed))
         print(f"  {'build total':<44} {world['build_seconds']:6.2f} s")
@@ -684,7 +667,7 @@ def main() -> int:
             f"{total.reports_late:,} late, {total.reports_missing:,} missing, "
             f"{total.reports_pending:,} not yet due"
         )
-        load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+        load = load_average()
         print(f"Timings: median of {args.runs} runs after one warm-up (load average {load})")
         for label, user, unit, target in (
             (f"dashboard, province ({root.code})", world["root_leader"], root, TARGET_MS),
@@ -724,11 +707,7 @@ def main() -> int:
         for label, call in pieces:
             show(label, timed(call, args.runs))
     finally:
-        connections.close_all()
-        if args.keep:
-            print(f"Kept: {bench_url}")
-        else:
-            _admin(maintenance, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        database_remove(database, keep=args.keep)
     return 0 if ok else 1
 
 

@@ -11,17 +11,21 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _common import (
+    database_remove,
+    django_setup,
+    is_postgres,
+    migrate,
+    postgres_database_create,
+    sqlite_database_create,
+)
 
 EXPORT_TARGET_SECONDS = 10.0
 TARGET_SECONDS = 30.0
 BENCH_DB = "bench_import"
-ROOT = Path(__file__).resolve().parent.parent
 
 DISTRICTS = [
     (
@@ -112,22 +116,6 @@ def is_leaf(rows: list[dict[str, object]], index: int) -> bool:
     return following.get("parent_code") != rows[index]["code"]
 
 
-def _postgres_urls(url: str) -> tuple[str, str]:
-    """(maintenance URL on database `postgres`, URL of the bench database)."""
-    parts = urlsplit(url)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{BENCH_DB}")),
-    )
-
-
-def _postgres_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(statement)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=5000, help="rows in the spreadsheet")
@@ -135,27 +123,13 @@ def main() -> int:
     args = parser.parse_args()
 
     given = os.environ.get("DATABASE_URL", "")
-    postgres = given.startswith(("postgres://", "postgresql://"))
-    temp_dir = None
-    if postgres:
-        maintenance, bench_url = _postgres_urls(given)
-        _postgres_admin(maintenance, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        _postgres_admin(maintenance, f'CREATE DATABASE "{BENCH_DB}"')
+    if is_postgres(given):
+        database = postgres_database_create(given, BENCH_DB)
         where = f"PostgreSQL, database {BENCH_DB}"
     else:
-        temp_dir = tempfile.mkdtemp(prefix="bench-import-")
-        bench_url = f"sqlite:///{temp_dir}/bench.sqlite3"  # three slashes + an absolute path
-        where = f"SQLite, {temp_dir}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign_portal.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
+        database = sqlite_database_create("bench-import-")
+        where = f"SQLite, {database.directory}/bench.sqlite3"
+    django_setup(database.url)
     from django.db.models import Sum
 
     from units.models import Unit
@@ -166,7 +140,7 @@ def main() -> int:
     ok = True
     try:
         print(f"Database: {where}")
-        call_command("migrate", verbosity=0)
+        migrate(say_time=False)
 
         rows = tree_rows(args.units)
         content = write_xlsx(rows)
@@ -224,13 +198,7 @@ def main() -> int:
         print(f"  imported nothing: {'yes' if unchanged and result.created == 0 else 'NO'}")
         print(f"  named only that row: {'yes' if named else 'NO'}")
     finally:
-        connections.close_all()
-        if args.keep:
-            print(f"Kept: {bench_url}")
-        elif postgres:
-            _postgres_admin(maintenance, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        else:
-            shutil.rmtree(temp_dir, ignore_errors=True)
+        database_remove(database, keep=args.keep)
     return 0 if ok else 1
 
 

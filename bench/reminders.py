@@ -25,11 +25,9 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 TARGET_SECONDS = 60.0
 BENCH_DB = "campaign_portal_bench_reminders"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/13"
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 2000
@@ -44,23 +42,18 @@ II- TỔ CHỨC THỰC HIỆN
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from dashboard import tree_nodes  # noqa: E402 - the same province as the dashboard bench
-
-
-def _server_urls(url: str) -> tuple[str, str]:
-    """(maintenance URL on database `postgres`, URL of the bench database)."""
-    parts = urlsplit(url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_SERVER)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{BENCH_DB}")),
-    )
-
-
-def _admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(statement)
+from _common import (  # noqa: E402 - found through the path set above
+    database_remove,
+    django_setup,
+    load_average,
+    migrate,
+    postgres_database_create,
+    server_line,
+)
+from dashboard import (  # noqa: E402 - the same province as the dashboard bench
+    tree_nodes,
+    units_create,
+)
 
 
 def build(units: int, rng: random.Random) -> dict[str, int]:
@@ -79,34 +72,15 @@ def build(units: int, rng: random.Random) -> dict[str, int]:
         Milestone,
         Obligation,
     )
-    from units.models import Membership, Role, Unit, UnitKind, User
+    from units.models import Membership, Role, User
 
     today = timezone.localdate()
     due = today + datetime.timedelta(days=DUE_IN_DAYS)
     issued_at = timezone.now() - datetime.timedelta(days=20)
-    kinds = {k.code: k for k in UnitKind.objects.all()}
     hd, kh = DirectiveKind.objects.get(code="HD"), DirectiveKind.objects.get(code="KH")
 
     nodes = tree_nodes(units, 300_000, rng)
-    rows = []
-    for node in nodes:  # paths computed as units.services._apply_import does
-        parent_path = node.parent.unit.path if node.parent else ""
-        step = node.parent.children.index(node) + 1 if node.parent else 1
-        node.unit = Unit(
-            code=node.code,
-            name=node.name,
-            short_name=node.short_name,
-            symbol_code=node.symbol,
-            place_name=node.place or (node.parent.unit.place_name if node.parent else ""),
-            kind=kinds[node.kind],
-            member_count=node.members,
-            path=Unit._get_path(parent_path, node.depth, step),
-            depth=node.depth,
-            numchild=len(node.children),
-        )
-        node.unit.refresh_search_name()
-        rows.append(node.unit)
-    Unit.objects.bulk_create(rows, batch_size=BATCH)
+    units_create(nodes)
 
     root = nodes[0]
     root_btg = next(n for n in root.children if n.kind == "ban-dang")
@@ -441,34 +415,24 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    maintenance, bench_url = _server_urls(os.environ.get("DATABASE_URL", ""))
+    database = postgres_database_create(os.environ.get("DATABASE_URL", ""), BENCH_DB)
+    bench_url = database.url
     broker = os.environ.get("BENCH_REDIS_URL", DEFAULT_BROKER)
-    _admin(maintenance, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _admin(maintenance, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = bench_url
     os.environ["CELERY_BROKER_URL"] = broker  # this process sends through Redis, not eagerly
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign_portal.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    # As in production (and the worker inherits it): DEBUG would log every query.
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
+    django_setup(
+        bench_url,
+        # As in production (and the worker inherits it): DEBUG would log every query.
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="bench-only-not-a-secret",  # noqa: S106 - a bench's throw-away key
+        DJANGO_ALLOWED_HOSTS="localhost",
+    )
 
     work_dir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
     ok = True
     try:
-        server = urlsplit(bench_url)
-        print(f"Database: PostgreSQL, database {BENCH_DB} on {server.hostname}:{server.port}")
+        print(server_line(database))
         print(f"Broker: {broker}; worker: {args.concurrency} process(es)")
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"Migrations: {time.perf_counter() - started:.1f} s")
+        migrate()
         started = time.perf_counter()
         built = build(args.units, random.Random(args.seed))
         print(
@@ -477,8 +441,7 @@ def main() -> int:
             f"{built['obligations']:,} obligations ({built['open']:,} open, due in "
             f"{DUE_IN_DAYS} days), {built['users']:,} secretaries with e-mail"
         )
-        load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
-        print(f"Worker: scan_reminders.delay() until every digest is sent (load {load})")
+        print(f"Worker: scan_reminders.delay() until every digest is sent (load {load_average()})")
         worker_ok, _ = run_worker(args, bench_url, broker, work_dir)
         ok = ok and worker_ok
         if not args.no_in_process:
@@ -489,12 +452,8 @@ def main() -> int:
             print(f"Profile of digests_send() over {args.profile} digests:")
             profile_digests(args.profile, work_dir)
     finally:
-        connections.close_all()
         shutil.rmtree(work_dir, ignore_errors=True)
-        if args.keep:
-            print(f"Kept: {bench_url}")
-        else:
-            _admin(maintenance, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        database_remove(database, keep=args.keep)
     return 0 if ok else 1
 
 
