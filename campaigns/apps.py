@@ -1,4 +1,4 @@
-"""App config for campaigns and directives (built in a later issue)."""
+"""App config for campaigns, their study materials, and the directives issued and received under them."""
 
 from django.apps import AppConfig
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -13,9 +14,10 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 
 from campaigns.documents.extract import MAX_BYTES
-from campaigns.importing import canonical_symbol, split_symbol
+from campaigns.documents.text import canonical_symbol, split_symbol
 from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
 from campaigns.selectors import Level, committee_of, recipient_candidates
+from campaigns.services import CAMPAIGN_FIELDS, DRAFT_EDIT_FIELDS, MilestoneData
 from units.access import issuer_units_for
 from units.forms import DateInput
 from units.models import Unit, User
@@ -24,6 +26,11 @@ from .access import campaigns_visible_to
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 MATERIAL_EXTENSIONS = {".pdf", ".docx", ".doc", ".epub", ".jpg", ".jpeg", ".png", ".txt"}
+
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model choice field of the form, typed as one, to narrow its queryset."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class _Crispy:
@@ -38,7 +45,7 @@ class _Crispy:
 class CampaignForm(_Crispy, forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["owner", "title", "subject", "summary", "start_date", "end_date"]
+        fields = ["owner", *CAMPAIGN_FIELDS]  # campaign_update takes all but the owner
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -48,7 +55,7 @@ class CampaignForm(_Crispy, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = issuer_units_for(user)
+        _choices(self, "owner").queryset = issuer_units_for(user)
         if self.instance.pk:
             del self.fields["owner"]
 
@@ -107,8 +114,8 @@ class DirectiveCreateForm(_Crispy, forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_visible_to(user).order_by("-start_date")
-        self.fields["issuer"].queryset = issuer_units_for(user)
+        _choices(self, "campaign").queryset = campaigns_visible_to(user).order_by("-start_date")
+        _choices(self, "issuer").queryset = issuer_units_for(user)
         self.fields["kind"].initial = DirectiveKind.objects.filter(code="HD").first()
 
 
@@ -117,24 +124,7 @@ class DirectiveForm(forms.ModelForm):
 
     class Meta:
         model = Directive
-        fields = [
-            "kind",
-            "superior_body",
-            "issuing_body",
-            "symbol_code",
-            "place",
-            "issue_date",
-            "subject",
-            "basis",
-            "body",
-            "audience",
-            "recipient_lines",
-            "signing_authority",
-            "signer_position",
-            "signer_name",
-            "requires_implementing",
-            "requires_sessions",
-        ]
+        fields = list(DRAFT_EDIT_FIELDS)  # what directive_update takes, in the order shown
         widgets = {
             "issue_date": DateInput(),
             "subject": forms.Textarea(attrs={"rows": 3}),
@@ -188,7 +178,30 @@ class MilestoneForm(forms.Form):
         return cleaned
 
 
-MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True)
+class BaseMilestoneFormSet(forms.BaseFormSet):
+    """Milestone rows edited as one list."""
+
+    def milestones(self) -> list[MilestoneData]:
+        """The rows of the valid formset: every row with a kind, changed or not (blank extra
+        rows post no kind), except those ticked for deletion."""
+        return [
+            MilestoneData(
+                kind=f.cleaned_data["kind"],
+                title=f.cleaned_data["title"],
+                due_date=f.cleaned_data["due_date"],
+                due_month=f.cleaned_data["due_month"],
+                applies_to=f.cleaned_data["applies_to"],
+            )
+            for f in self.forms
+            if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
+        ]
+
+
+# formset_factory is typed as returning a plain BaseFormSet; these are BaseMilestoneFormSets.
+MilestoneFormSet = cast(
+    type[BaseMilestoneFormSet],
+    forms.formset_factory(MilestoneForm, formset=BaseMilestoneFormSet, extra=2, can_delete=True),
+)
 
 
 class RecipientsForm(forms.Form):
@@ -216,7 +229,7 @@ class RecipientsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.candidates = recipient_candidates(issuer)
         depth = committee_of(issuer).depth + 1
-        self.fields["units"].queryset = self.candidates.filter(depth=depth).order_by("path")
+        _choices(self, "units").queryset = self.candidates.filter(depth=depth).order_by("path")
 
     def clean_codes(self) -> list[Unit]:
         codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["codes"]) if c]
@@ -345,10 +358,11 @@ class ImportReviewForm(forms.Form):
         self, *args, user: User, unit_choices: QuerySet[Unit], issuer: Unit | None, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_visible_to(user).order_by("-start_date", "-pk")
-        self.fields["units"].queryset = unit_choices
+        campaigns = campaigns_visible_to(user).order_by("-start_date", "-pk")
+        _choices(self, "campaign").queryset = campaigns
+        _choices(self, "units").queryset = unit_choices
         if issuer is not None:
-            self.fields["issuer"].queryset = Unit.objects.filter(pk=issuer.pk)
+            _choices(self, "issuer").queryset = Unit.objects.filter(pk=issuer.pk)
         else:
             del self.fields["issuer"]
 
@@ -383,4 +397,7 @@ class ImportReviewForm(forms.Form):
         return cleaned
 
 
-ImportMilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True)
+ImportMilestoneFormSet = cast(
+    type[BaseMilestoneFormSet],
+    forms.formset_factory(MilestoneForm, formset=BaseMilestoneFormSet, extra=1, can_delete=True),
+)

@@ -1,11 +1,9 @@
-"""Every write to campaigns and directives: drafting, recipients, issuing, implementing."""
+"""Writes that issue directives: numbering and issuing a draft, what recipients then owe, and
+the drafts started from an issued directive (implementing it, or replacing it)."""
 
 from __future__ import annotations
 
 import datetime
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -14,262 +12,32 @@ from django.utils import timezone
 
 from campaigns.documents.formatting import document_symbol
 from campaigns.models import (
-    Campaign,
     Directive,
     DirectiveKind,
     DirectiveRecipient,
     DocumentCounter,
     Milestone,
     Obligation,
-    StudyMaterial,
 )
 from campaigns.selectors import (
     Level,
     basis_line,
     directive_document,
     implements_for,
-    issuer_defaults,
-    level_units,
     recipient_candidates,
     term_for,
 )
 from units.models import Unit, User
 
-# Fields of a draft the author writes; everything else is set by the services.
-DRAFT_FIELDS = (
-    "campaign",
-    "kind",
-    "superior_body",
-    "issuing_body",
-    "issuer_name",
-    "symbol_code",
-    "place",
-    "issue_date",
-    "subject",
-    "basis",
-    "body",
-    "audience",
-    "recipient_lines",
-    "signing_authority",
-    "signer_position",
-    "signer_name",
-    "requires_implementing",
-    "requires_sessions",
+from .drafting import (
+    DRAFT_FIELDS,
+    MilestoneData,
+    _portal_issuer,
+    _require_draft,
+    directive_create,
+    milestones_replace,
+    recipients_add,
 )
-
-
-def _nfc(value):
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-
-
-# ---------------------------------------------------------------------------- campaigns
-
-
-@transaction.atomic
-def campaign_create(
-    *,
-    actor: User | None,
-    owner: Unit,
-    title: str,
-    subject: str,
-    start_date: datetime.date,
-    end_date: datetime.date,
-    summary: str = "",
-) -> Campaign:
-    campaign = Campaign(
-        owner=owner,
-        title=_nfc(title.strip()),
-        subject=_nfc(subject.strip()),
-        summary=_nfc(summary.strip()),
-        start_date=start_date,
-        end_date=end_date,
-        created_by=actor,
-    )
-    campaign.full_clean()
-    campaign.save()
-    return campaign
-
-
-@transaction.atomic
-def campaign_update(*, actor: User | None, campaign: Campaign, **fields) -> Campaign:
-    allowed = {"title", "subject", "summary", "start_date", "end_date"}
-    for name, value in fields.items():
-        if name not in allowed:
-            raise TypeError(f"campaign_update does not set {name!r}")
-        setattr(campaign, name, _nfc(value.strip()) if isinstance(value, str) else value)
-    campaign.full_clean()
-    campaign.save(update_fields=list(fields))
-    return campaign
-
-
-@transaction.atomic
-def material_add(
-    *, actor: User | None, campaign: Campaign, title: str, kind: str, url: str = "", file=None
-) -> StudyMaterial:
-    if not url and not file:
-        raise ValidationError("Nhập đường dẫn hoặc chọn tệp cho tài liệu.", code="material_empty")
-    material = StudyMaterial(
-        campaign=campaign, title=_nfc(title.strip()), kind=kind, url=url.strip()
-    )
-    if file:
-        material.file = file
-    material.full_clean()
-    material.save()
-    return material
-
-
-@transaction.atomic
-def material_delete(*, actor: User | None, material: StudyMaterial) -> None:
-    if material.file:
-        material.file.delete(save=False)
-    material.delete()
-
-
-# ---------------------------------------------------------------------------- drafts
-
-
-def _locked_draft(directive: Directive) -> Directive:
-    """The directive re-read under a row lock, refused unless still a draft.
-
-    A page loaded while it was a draft may be submitted after someone issued it.
-    """
-    locked = Directive.objects.select_for_update(of=("self",)).get(pk=directive.pk)
-    _require_draft(locked)
-    return locked
-
-
-def _require_draft(directive: Directive) -> None:
-    if directive.status != Directive.Status.DRAFT:
-        raise ValidationError(
-            "Văn bản đã ban hành không thể sửa; muốn đính chính, hãy ban hành văn bản thay thế.",
-            code="issued",
-        )
-
-
-@transaction.atomic
-def directive_create(
-    *,
-    actor: User | None,
-    campaign: Campaign,
-    kind: DirectiveKind,
-    issuer: Unit,
-    **fields,
-) -> Directive:
-    """A new draft, its header lines pre-filled from the issuer's place in the tree."""
-    values = {**issuer_defaults(issuer), **fields}
-    unknown = set(values) - set(DRAFT_FIELDS) - {"responds_to", "replaces"}
-    if unknown:
-        raise TypeError(f"directive_create does not set {sorted(unknown)}")
-    directive = Directive(
-        campaign=campaign,
-        kind=kind,
-        issuer=issuer,
-        created_by=actor,
-        **{k: _nfc(v) for k, v in values.items()},
-    )
-    directive.full_clean()
-    directive.save()
-    return directive
-
-
-@transaction.atomic
-def directive_update(*, actor: User | None, directive: Directive, **fields) -> Directive:
-    """Change a draft's text; an issued directive is refused (ValidationError code "issued")."""
-    directive = _locked_draft(directive)
-    unknown = set(fields) - set(DRAFT_FIELDS)
-    if unknown:
-        raise TypeError(f"directive_update does not set {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(directive, name, _nfc(value))
-    directive.full_clean()
-    directive.save(update_fields=[*fields, "updated_at"])
-    return directive
-
-
-@transaction.atomic
-def directive_delete(*, actor: User | None, directive: Directive) -> None:
-    directive = _locked_draft(directive)
-    directive.delete()
-
-
-@transaction.atomic
-def recipients_add(
-    *, actor: User | None, directive: Directive, units: Iterable[Unit] = (), level: str = ""
-) -> int:
-    """Add units (and/or a whole level) as recipients; returns how many were new."""
-    directive = _locked_draft(directive)
-    candidates = recipient_candidates(directive.issuer)
-    chosen = list(units)
-    if chosen:
-        allowed = set(candidates.filter(pk__in=[u.pk for u in chosen]).values_list("pk", flat=True))
-        refused = [u for u in chosen if u.pk not in allowed]
-        if refused:
-            names = ", ".join(u.name for u in refused)
-            raise ValidationError(
-                f"Không gửi được cho đơn vị ngoài phạm vi của cơ quan ban hành: {names}.",
-                code="recipient_out_of_scope",
-            )
-    if level:
-        chosen.extend(level_units(directive.issuer, level))
-    existing = set(directive.recipients.values_list("unit_id", flat=True))
-    new = {u.pk: u for u in chosen if u.pk not in existing}
-    DirectiveRecipient.objects.bulk_create(
-        [DirectiveRecipient(directive=directive, unit=u, unit_name=u.name) for u in new.values()],
-        batch_size=1000,
-    )
-    return len(new)
-
-
-@transaction.atomic
-def recipients_remove(*, actor: User | None, directive: Directive, unit_ids: Iterable[int]) -> int:
-    directive = _locked_draft(directive)
-    deleted, _ = directive.recipients.filter(unit_id__in=list(unit_ids)).delete()
-    return deleted
-
-
-@dataclass(frozen=True)
-class MilestoneData:
-    kind: str
-    title: str = ""
-    due_date: datetime.date | None = None
-    due_month: datetime.date | None = None
-    applies_to: str = Milestone.Applies.ALL
-
-
-def milestone_row(directive: Directive, data: MilestoneData) -> Milestone:
-    """A milestone as entered, checked and not yet saved; a month is kept as its first day."""
-    milestone = Milestone(
-        directive=directive,
-        kind=data.kind,
-        title=_nfc(data.title.strip()),
-        due_date=data.due_date,
-        due_month=data.due_month.replace(day=1) if data.due_month else None,
-        applies_to=data.applies_to,
-    )
-    milestone.full_clean(exclude=["directive"])
-    return milestone
-
-
-def counted_members(unit: Unit) -> int:
-    """The members a recipient is expected to bring, frozen on its row: a cell's own count;
-    committees count through their cells."""
-    return unit.member_count if unit.kind.counts_members else 0
-
-
-@transaction.atomic
-def milestones_replace(
-    *, actor: User | None, directive: Directive, milestones: Iterable[MilestoneData]
-) -> list[Milestone]:
-    """Set a draft's milestones to exactly these (the form edits them as one list)."""
-    directive = _locked_draft(directive)
-    rows = [milestone_row(directive, data) for data in milestones]
-    directive.milestones.all().delete()
-    for milestone in rows:
-        milestone.save()
-    return rows
-
-
-# ---------------------------------------------------------------------------- issuing
 
 
 def issue_problems(directive: Directive) -> list[ValidationError]:
@@ -291,11 +59,11 @@ def issue_problems(directive: Directive) -> list[ValidationError]:
         problems.append(ValidationError("Chưa có nơi nhận.", code="no_recipients"))
     campaign = directive.campaign
     parent_deadline = None
-    if directive.responds_to_id:
-        parent = directive.responds_to.directive
+    responds_to = directive.responds_to
+    if responds_to is not None:
+        parent = responds_to.directive
         parent_deadline = max((m.deadline for m in parent.milestones.all()), default=None)
-    if directive.responds_to_id:
-        parent_issued = directive.responds_to.directive.issue_date
+        parent_issued = parent.issue_date
         day = directive.issue_date or timezone.localdate()
         if parent_issued and day < parent_issued:
             problems.append(
@@ -341,6 +109,12 @@ def _next_number(directive: Directive) -> int:
     return counter.last_number
 
 
+def counted_members(unit: Unit) -> int:
+    """The members a recipient is expected to bring, frozen on its row: a cell's own count;
+    committees count through their cells."""
+    return unit.member_count if unit.kind.counts_members else 0
+
+
 @transaction.atomic
 def directive_issue(
     *, actor: User | None, directive: Directive, issue_date: datetime.date | None = None
@@ -363,7 +137,7 @@ def directive_issue(
         raise ValidationError(problems)
     now = timezone.now()
     directive.issue_date = issue_date or directive.issue_date or timezone.localdate()
-    directive.term_label = term_for(directive.issuer, directive.issue_date)
+    directive.term_label = term_for(_portal_issuer(directive), directive.issue_date)
     directive.number = _next_number(directive)
     directive.symbol = document_symbol(
         number=directive.number,
@@ -459,7 +233,8 @@ def record_obligations(directive: Directive, recipients: list[DirectiveRecipient
     Obligation.objects.bulk_create(rows, batch_size=1000)
 
 
-# ---------------------------------------------------------------------------- cascade
+# ---------------------------------------------------------------------------- drafts started
+# from an issued directive
 
 
 @transaction.atomic
@@ -547,7 +322,7 @@ def directive_replace(*, actor: User | None, directive: Directive) -> Directive:
         actor=actor,
         campaign=campaign,
         kind=kind,
-        issuer=directive.issuer,
+        issuer=_portal_issuer(directive),
         replaces=directive,
         responds_to=directive.responds_to,
         **values,

@@ -1,0 +1,63 @@
+"""Every write to campaigns and directives, one module per sub-domain: `campaigns` (campaigns
+and their materials), `drafting` (a draft's text, recipients and milestones), `issuing`
+(numbering, issuing, implementing and replacing) and `importing` (directives received as files).
+"""
+
+from .campaigns import (
+    CAMPAIGN_FIELDS,
+    campaign_create,
+    campaign_update,
+    material_add,
+    material_delete,
+)
+from .drafting import (
+    DRAFT_EDIT_FIELDS,
+    DRAFT_FIELDS,
+    MilestoneData,
+    directive_create,
+    directive_delete,
+    directive_update,
+    milestone_row,
+    milestones_replace,
+    recipients_add,
+    recipients_remove,
+)
+from .importing import CAMPAIGN_DAYS, import_confirm, import_discard, import_upload
+from .issuing import (
+    _next_number,  # the PostgreSQL numbering test races it directly
+    counted_members,
+    directive_implement,
+    directive_issue,
+    directive_replace,
+    issue_problems,
+    record_obligations,
+)
+
+__all__ = [
+    "CAMPAIGN_DAYS",
+    "CAMPAIGN_FIELDS",
+    "DRAFT_EDIT_FIELDS",
+    "DRAFT_FIELDS",
+    "MilestoneData",
+    "_next_number",
+    "campaign_create",
+    "campaign_update",
+    "counted_members",
+    "directive_create",
+    "directive_delete",
+    "directive_implement",
+    "directive_issue",
+    "directive_replace",
+    "directive_update",
+    "import_confirm",
+    "import_discard",
+    "import_upload",
+    "issue_problems",
+    "material_add",
+    "material_delete",
+    "milestone_row",
+    "milestones_replace",
+    "recipients_add",
+    "recipients_remove",
+    "record_obligations",
+]

@@ -1,0 +1,215 @@
+"""Writes for directives received as files: keeping an upload for review, discarding it, and
+confirming it as a received directive with what each recipient owes under it.
+
+The extraction itself is ``campaigns.documents.extract`` (plain data, no database); the
+suggestions shown on the review page are in ``campaigns.selectors.importing``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.documents.extract import (
+    extract_directive_text,
+    normalise_text,
+    read_directive_file,
+)
+from campaigns.documents.text import canonical_symbol, nfc, shorten, split_symbol
+from campaigns.models import (
+    Campaign,
+    Directive,
+    DirectiveImport,
+    DirectiveKind,
+    DirectiveRecipient,
+    Milestone,
+    StudyMaterial,
+)
+from campaigns.selectors import sends_to
+from units.models import Unit, User
+
+from .campaigns import campaign_create
+from .drafting import MilestoneData, milestone_row
+from .issuing import counted_members, record_obligations
+
+CAMPAIGN_DAYS = 180  # a new campaign's window when the directive states no later deadline
+
+
+@transaction.atomic
+def import_upload(*, actor: User, upload: UploadedFile) -> DirectiveImport:
+    """Read the file and keep it for review; a file that is not a directive stores nothing.
+
+    Raises ``DirectiveImportError`` with the message for the user.
+    """
+    name = Path(upload.name or "").name[:255] or "van-ban"
+    text = read_directive_file(cast(BinaryIO, upload), name)  # an upload is an open binary file
+    data = extract_directive_text(text)
+    upload.seek(0)
+    job = DirectiveImport(
+        created_by=actor, original_name=name, text=normalise_text(text), data=data
+    )
+    job.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+    except Exception:
+        job.file.delete(save=False)  # no row, no file
+        raise
+    return job
+
+
+@transaction.atomic
+def import_discard(*, actor: User, job: DirectiveImport) -> None:
+    """Delete the waiting file. Locked like a confirm, so one of the two wins; the file goes
+    only once the row's deletion is committed."""
+    locked = DirectiveImport.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None:
+        return  # confirmed or discarded meanwhile: the file belongs to a directive, or is gone
+    storage, name = locked.file.storage, locked.file.name
+    locked.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def import_confirm(
+    *,
+    actor: User,
+    job: DirectiveImport,
+    campaign: Campaign | None,
+    campaign_title: str = "",
+    kind: DirectiveKind,
+    issuer: Unit | None,
+    symbol: str,
+    issue_date: datetime.date,
+    units: list[Unit],
+    milestones: list[MilestoneData],
+    implements: Iterable[Directive] = (),
+    **fields: Any,
+) -> Directive:
+    """Store the checked fields as a received directive, issued as it arrived, with its file,
+    its milestones, and what each chosen unit owes under it (as issuing records it).
+
+    ``campaign`` None starts one named ``campaign_title``, owned by the first chosen unit.
+    ``implements``: the directives of its basis already in the portal (``basis_directives``).
+    ``issuer``, a portal unit, is kept only if it could have sent to every chosen unit (its
+    staff then follow and review the units' work); otherwise the directive is from an outside
+    issuer, known by ``issuer_name``. Refused when one of the units already holds a directive
+    with this number and date, when a milestone falls outside a chosen campaign, or when the
+    import was confirmed or discarded meanwhile.
+    """
+    locked = DirectiveImport.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None:
+        raise ValidationError("Tệp này đã được xác nhận hoặc đã hủy.", code="gone")
+    symbol = canonical_symbol(symbol) or ""
+    parts = split_symbol(symbol)
+    if parts is None:
+        raise ValidationError("Số, ký hiệu phải viết dạng 32-HD/BTGĐUK.", code="bad_symbol")
+    if not units:
+        raise ValidationError("Chọn ít nhất một đơn vị nhận trên Cổng.", code="no_units")
+    # Two imports of one document for one unit: the second waits here and sees the first.
+    list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
+    if issuer is not None and not sends_to(issuer, units, every=True):
+        issuer = None
+    deadlines = [_deadline(m) for m in milestones if m.due_date or m.due_month]
+    if campaign is not None and any(
+        not campaign.start_date <= day <= campaign.end_date for day in deadlines
+    ):
+        raise ValidationError(
+            f"Có mốc thời gian nằm ngoài đợt sinh hoạt “{campaign.title}” "
+            f"({campaign.start_date:%d/%m/%Y} – {campaign.end_date:%d/%m/%Y}): chọn đợt khác "
+            "hoặc tạo đợt mới từ văn bản này.",
+            code="milestone_outside_campaign",
+        )
+    duplicate = (
+        DirectiveRecipient.objects.filter(
+            unit__in=units,
+            directive__symbol=symbol,
+            directive__issue_date=issue_date,
+        )
+        .exclude(directive__status=Directive.Status.DRAFT)
+        .select_related("directive", "unit")
+        .first()
+    )
+    if duplicate is not None:
+        raise ValidationError(
+            f"{duplicate.unit.name} đã có văn bản số {duplicate.directive.symbol} ngày "
+            f"{issue_date:%d/%m/%Y} trên Cổng: không nhập lại.",
+            code="duplicate",
+        )
+    if campaign is None:
+        last = max(deadlines, default=None)
+        campaign = campaign_create(
+            actor=actor,
+            owner=units[0],
+            title=shorten(campaign_title or fields.get("subject") or symbol, 255),
+            subject=fields.get("subject") or symbol,
+            start_date=issue_date,
+            end_date=max(last or issue_date, issue_date + datetime.timedelta(days=CAMPAIGN_DAYS)),
+        )
+        for material in locked.data.get("materials") or []:
+            _material_add(campaign, material)
+    now = timezone.now()
+    directive = Directive(
+        campaign=campaign,
+        kind=kind,
+        issuer=issuer,
+        number=parts[0],
+        symbol=symbol,
+        symbol_code=parts[2],
+        issue_date=issue_date,
+        status=Directive.Status.ISSUED,
+        origin=Directive.Origin.IMPORTED,
+        source_name=locked.original_name,
+        created_by=actor,
+        issued_by=actor,
+        issued_at=now,
+        **{k: nfc(v) for k, v in fields.items()},
+    )
+    directive.source_file.name = locked.file.name  # the upload stays where it is, now the record's
+    directive.full_clean(exclude=["source_file", "issued_pdf"])
+    directive.save()
+    for data in milestones:  # one by one, so that each has its history record
+        milestone_row(directive, data).save()
+    recipients = DirectiveRecipient.objects.bulk_create(
+        [
+            DirectiveRecipient(
+                directive=directive,
+                unit=unit,
+                unit_name=unit.name,
+                member_count=counted_members(unit),
+            )
+            for unit in units
+        ]
+    )
+    record_obligations(directive, recipients)
+    directive.implements.set(implements)
+    locked.delete()  # the row only: its file now belongs to the directive
+    return directive
+
+
+def _deadline(data: MilestoneData) -> datetime.date:
+    """The last day of a milestone: its date, or its month's last day."""
+    return Milestone(due_date=data.due_date, due_month=data.due_month).deadline
+
+
+def _material_add(campaign: Campaign, material: dict[str, Any]) -> None:
+    """A study material named in the directive, if its link is a valid one ("www.…" gets a
+    scheme); a title without a usable link is kept without it."""
+    url = (material.get("url") or "").strip()
+    if url and not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I):
+        url = f"https://{url}"
+    row = StudyMaterial(campaign=campaign, title=shorten(material["title"], 500), url=url)
+    try:
+        row.full_clean()
+    except ValidationError:
+        row.url = ""
+        row.full_clean()
+    row.save()
