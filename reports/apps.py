@@ -1,4 +1,4 @@
-"""App config for study sessions, progress reports and dashboards (built in a later issue)."""
+"""App config for study sessions, propaganda items, progress reports, dashboards and the bell."""
 
 from django.apps import AppConfig
 

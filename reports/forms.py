@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, StudyMaterial
 from reports.models import ProgressReport, PropagandaItem, StudySession
-from reports.services import check_attachment
+from reports.services import PROPAGANDA_FIELDS, REPORT_PROSE, SESSION_FIELDS, check_attachment
 from units.forms import DateInput
 
 
@@ -34,7 +36,9 @@ class MultipleFileField(forms.FileField):
 
 
 class SessionForm(forms.ModelForm):
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this does not shadow
+    # BaseForm.files at runtime; django-stubs types the class attribute as that MultiValueDict.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Tệp đính kèm",
         required=False,
         help_text="Biên bản, ảnh: PDF, JPG, PNG hoặc .docx, mỗi tệp tối đa 10 MB.",
@@ -42,19 +46,8 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = StudySession
-        fields = [
-            "held_on",
-            "form",
-            "topic",
-            "presenter",
-            "members_present",
-            "officials_present",
-            "youth_present",
-            "others_present",
-            "reflections",
-            "materials",
-            "minutes",
-        ]
+        fields = list(SESSION_FIELDS)
+        fields.insert(fields.index("minutes"), "materials")  # the page lists them before minutes
         widgets = {
             "held_on": DateInput(),
             "materials": forms.CheckboxSelectMultiple,
@@ -64,7 +57,8 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, campaign: Campaign, member_count: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.member_count = member_count
-        self.fields["materials"].queryset = StudyMaterial.objects.filter(campaign=campaign)
+        materials = cast(forms.ModelMultipleChoiceField, self.fields["materials"])
+        materials.queryset = StudyMaterial.objects.filter(campaign=campaign)
         present = self.fields["members_present"]
         present.widget.attrs["max"] = member_count
         present.help_text = f"Đơn vị có {member_count} đảng viên: không ghi quá số này."
@@ -85,14 +79,14 @@ class PropagandaForm(forms.ModelForm):
 
     class Meta:
         model = PropagandaItem
-        fields = ["published_on", "kind", "channel", "title", "url", "reach"]
+        fields = list(PROPAGANDA_FIELDS)
         widgets = {"published_on": DateInput()}
 
 
 class ReportForm(forms.ModelForm):
     class Meta:
         model = ProgressReport
-        fields = ["assessment", "strengths", "limits", "proposals"]
+        fields = list(REPORT_PROSE)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from campaigns.documents.text import nfc
 from campaigns.models import Campaign, Obligation, StudyMaterial
 from reports.models import (
     Notification,
@@ -24,7 +25,9 @@ from reports.models import (
 from reports.selectors import report_figures
 from units.models import Unit, User
 
-SESSION_FIELDS = {
+# The fields callers set, in the order their forms show them (the forms build their lists from
+# these). A session's materials are set through their own argument.
+SESSION_FIELDS = (
     "held_on",
     "form",
     "topic",
@@ -35,13 +38,18 @@ SESSION_FIELDS = {
     "others_present",
     "reflections",
     "minutes",
-}
-REPORT_PROSE = {"assessment", "strengths", "limits", "proposals"}
+)
+PROPAGANDA_FIELDS = ("published_on", "kind", "channel", "title", "url", "reach")
+REPORT_PROSE = ("assessment", "strengths", "limits", "proposals")
 SUBMITTED = {ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED}
 
 
-def _nfc(value):
-    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
+_T = TypeVar("_T")
+
+
+def _clean(value: _T) -> _T:
+    """What the user typed, trimmed and in one Unicode form."""
+    return nfc(value.strip() if isinstance(value, str) else value)
 
 
 def unit_member_count(unit: Unit) -> int:
@@ -101,7 +109,7 @@ def session_create(
     files: Iterable = (),
     **fields,
 ) -> StudySession:
-    unknown = set(fields) - SESSION_FIELDS
+    unknown = set(fields).difference(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"session_create does not set {sorted(unknown)}")
     _require_unreported(unit, campaign, fields["held_on"])
@@ -110,7 +118,7 @@ def session_create(
         unit=unit,
         member_count=unit_member_count(unit),
         created_by=actor,
-        **{k: _nfc(v) for k, v in fields.items()},
+        **{k: _clean(v) for k, v in fields.items()},
     )
     _check_present(session)
     session.full_clean()
@@ -132,14 +140,14 @@ def session_update(
 ) -> StudySession:
     """Change a session; its member count stays the one of the day it was logged."""
     session = StudySession.objects.select_for_update(of=("self",)).get(pk=session.pk)
-    unknown = set(fields) - SESSION_FIELDS
+    unknown = set(fields).difference(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"session_update does not set {sorted(unknown)}")
     _require_unreported(session.unit, session.campaign, session.held_on)
     if "held_on" in fields:
         _require_unreported(session.unit, session.campaign, fields["held_on"])
     for name, value in fields.items():
-        setattr(session, name, _nfc(value))
+        setattr(session, name, _clean(value))
     _check_present(session)
     session.full_clean()
     session.save(update_fields=[*fields, "updated_at"])
@@ -194,14 +202,13 @@ def propaganda_create(
     *, actor: User | None, campaign: Campaign, unit: Unit, **fields
 ) -> PropagandaItem:
     item = PropagandaItem(
-        campaign=campaign, unit=unit, created_by=actor, **{k: _nfc(v) for k, v in fields.items()}
+        campaign=campaign, unit=unit, created_by=actor, **{k: _clean(v) for k, v in fields.items()}
     )
     item.full_clean()
     item.save()
     return item
 
 
-PROPAGANDA_FIELDS = {"published_on", "kind", "channel", "title", "url", "reach"}
 ITEM = "tin, bài này"
 
 
@@ -209,14 +216,14 @@ ITEM = "tin, bài này"
 def propaganda_update(*, actor: User | None, item: PropagandaItem, **fields) -> PropagandaItem:
     """Correct an item; like a session, not once the unit has reported the period it falls in."""
     item = PropagandaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
-    unknown = set(fields) - PROPAGANDA_FIELDS
+    unknown = set(fields).difference(PROPAGANDA_FIELDS)
     if unknown:
         raise TypeError(f"propaganda_update does not set {sorted(unknown)}")
     _require_unreported(item.unit, item.campaign, item.published_on, ITEM)
     if "published_on" in fields:
         _require_unreported(item.unit, item.campaign, fields["published_on"], ITEM)
     for name, value in fields.items():
-        setattr(item, name, _nfc(value))
+        setattr(item, name, _clean(value))
     item.full_clean()
     item.save(update_fields=list(fields))
     return item
@@ -262,11 +269,11 @@ def _require_editable(report: ProgressReport) -> None:
 def report_update(*, actor: User | None, report: ProgressReport, **prose) -> ProgressReport:
     report = _locked(report)
     _require_editable(report)
-    unknown = set(prose) - REPORT_PROSE
+    unknown = set(prose).difference(REPORT_PROSE)
     if unknown:
         raise TypeError(f"report_update does not set {sorted(unknown)}")
     for name, value in prose.items():
-        setattr(report, name, _nfc(value))
+        setattr(report, name, _clean(value))
     report.save(update_fields=[*prose, "updated_at"])
     return report
 
@@ -310,7 +317,7 @@ def report_return(*, actor: User | None, report: ProgressReport, comment: str) -
     if not comment.strip():
         raise ValidationError("Ghi rõ lý do trả lại báo cáo.", code="no_comment")
     report.status = ProgressReport.Status.RETURNED
-    report.review_comment = _nfc(comment)
+    report.review_comment = _clean(comment)
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.save(

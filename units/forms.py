@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .access import Capability, units_visible_to
 from .models import Role, Unit, User
+from .services import UNIT_EDITABLE_FIELDS
 
 
 def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -54,15 +55,7 @@ class UnitForm(_CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = [
-            "kind",
-            "place_name",
-            "member_count",
-            "official_count",
-            "youth_count",
-            "other_count",
-            "is_active",
-        ]
+        fields = list(UNIT_EDITABLE_FIELDS)  # what unit_update accepts, in the order shown
 
 
 class UnitCreateForm(_CrispyMixin, forms.ModelForm):

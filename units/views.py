@@ -7,11 +7,12 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from . import selectors, services
 from .access import (
@@ -30,18 +31,21 @@ from .forms import (
     UnitImportForm,
     UnitMoveForm,
     UnitRenameForm,
+    errors_to_form,
 )
+from .http import AuthedHttpRequest
 from .tabular import write_csv, write_xlsx
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
+class HtmxRequest(AuthedHttpRequest):
+    """A signed-in request after django-htmx's middleware: `htmx` tells whether htmx sent it."""
+
+    htmx: HtmxDetails
 
 
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    context = {"query": query}
+    context: dict[str, object] = {"query": query}
     if query:
         units = selectors.unit_search(request.user, query)
         context["page"] = Paginator(units, 50).get_page(request.GET.get("page"))
@@ -50,7 +54,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "units/unit_list.html", context)
 
 
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     show_past = request.GET.get("past") == "1"
     return render(
@@ -69,7 +73,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk, Capability.MANAGE)
     # A model form copies the posted values onto its instance while validating; on the unit
     # itself, unit_update would then see nothing changed and save nothing.
@@ -78,7 +82,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu thông tin đơn vị.")
             return redirect(unit)
@@ -89,7 +93,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def unit_add_child(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_add_child(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     parent = access_unit(request.user, pk, Capability.MANAGE)
     form = UnitCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +101,7 @@ def unit_add_child(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             child = services.unit_create(actor=request.user, parent=parent, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"Đã thêm đơn vị “{child.name}”.")
             return redirect(child)
@@ -108,14 +112,14 @@ def unit_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_rename(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk, Capability.MANAGE)
     form = UnitRenameForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_rename(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã đổi tên đơn vị; tên cũ được lưu trong lịch sử.")
             return redirect(unit)
@@ -124,7 +128,7 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk, Capability.MANAGE)
     form = UnitMoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +136,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.unit_move(actor=request.user, unit=unit, new_parent=target)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"Đã chuyển “{unit.name}” sang trực thuộc “{target.name}”.")
             return redirect(unit)
@@ -148,7 +152,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk, Capability.MANAGE)
     form = MembershipForm(
         request.POST or None, actor=request.user, initial={"start_date": timezone.localdate()}
@@ -169,7 +173,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
                 end_date=data["end_date"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"Đã phân công {membership.user} tại {unit.name}.")
             return redirect(unit)
@@ -180,14 +184,14 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     membership = access_membership(request.user, pk)
     form = MembershipEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_end(actor=request.user, membership=membership, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"Đã kết thúc phân công của {membership.user}.")
             return redirect(membership.unit)
@@ -203,7 +207,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     rows = selectors.export_rows(unit)
     if request.GET.get("format") == "csv":
@@ -211,12 +215,16 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         content = write_xlsx(rows)
         mime, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = content_disposition_header(True, f"don-vi-{unit.code}.{ext}")
-    return response
+    return HttpResponse(
+        content,
+        content_type=mime,
+        headers={
+            "Content-Disposition": content_disposition_header(True, f"don-vi-{unit.code}.{ext}")
+        },
+    )
 
 
-def unit_import(request: HttpRequest) -> HttpResponse:
+def unit_import(request: HtmxRequest) -> HttpResponse:
     if not can_anywhere(request.user, Capability.MANAGE):
         raise Http404("Không tìm thấy trang.")
     form = UnitImportForm(request.POST or None, request.FILES or None)
@@ -231,7 +239,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     return render(request, "units/import_form.html", {"form": form})
 
 
-def unit_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_import_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     unit_import = access_unit_import(request.user, pk)
     template = "units/_import_status.html" if request.htmx else "units/import_detail.html"
     return render(request, template, {"job": unit_import})

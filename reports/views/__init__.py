@@ -1,0 +1,40 @@
+"""Pages of the reports app, one module per sub-domain: `sessions` (a unit's work page, its
+sessions and propaganda), `progress_reports` (reports and their review), `dashboards` (the
+leaders' dashboard and its export) and `bell` (notifications)."""
+
+from .bell import notification_list, notification_read, notification_read_all
+from .dashboards import DashboardChoice, dashboard, dashboard_choice, dashboard_xlsx_view
+from .progress_reports import report_detail, report_edit, report_pdf, report_review, report_start
+from .sessions import (
+    attachment_file,
+    propaganda_create,
+    propaganda_delete,
+    propaganda_edit,
+    session_create,
+    session_delete,
+    session_edit,
+    unit_work,
+)
+
+__all__ = [
+    "DashboardChoice",
+    "attachment_file",
+    "dashboard",
+    "dashboard_choice",
+    "dashboard_xlsx_view",
+    "notification_list",
+    "notification_read",
+    "notification_read_all",
+    "propaganda_create",
+    "propaganda_delete",
+    "propaganda_edit",
+    "report_detail",
+    "report_edit",
+    "report_pdf",
+    "report_review",
+    "report_start",
+    "session_create",
+    "session_delete",
+    "session_edit",
+    "unit_work",
+]

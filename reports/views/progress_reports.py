@@ -1,0 +1,109 @@
+"""Pages of progress reports: start, fill in and submit one, review it, print it as PDF."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from campaigns.access import access_obligation
+from reports import selectors, services
+from reports.access import access_report
+from reports.documents import render_report_pdf, report_document
+from reports.forms import ReportForm, ReviewForm
+from units.access import Capability, issuer_units_for, own_units_for
+from units.forms import errors_to_form
+from units.http import AuthedHttpRequest
+
+
+@require_POST
+def report_start(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    obligation = access_obligation(request.user, pk)
+    report = services.report_start(actor=request.user, obligation=obligation)
+    return redirect("reports:report_edit", pk=report.pk)
+
+
+def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk)
+    issuer_id = report.obligation.directive.issuer_id  # None: issued outside the portal
+    may_review = (
+        issuer_id is not None
+        and issuer_units_for(request.user, Capability.APPROVE).filter(pk=issuer_id).exists()
+    )
+    figures = report.figures if report.figures and not report.is_editable else None
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "figures": figures or selectors.report_figures(report),
+            "may_edit": report.is_editable
+            and report.unit in own_units_for(request.user, Capability.CAPTURE),
+            "review_form": ReviewForm() if may_review and report.status == "submitted" else None,
+        },
+    )
+
+
+def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk, for_edit=True)
+    if not report.is_editable:
+        messages.error(request, "Báo cáo đã gửi; chỉ sửa được khi cấp trên trả lại.")
+        return redirect(report)
+    form = ReportForm(request.POST or None, instance=copy.copy(report))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(actor=request.user, report=report, **form.cleaned_data)
+            if "submit" in request.POST:
+                services.report_submit(actor=request.user, report=report)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            if "submit" in request.POST:
+                messages.success(request, "Đã gửi báo cáo lên cấp trên.")
+                return redirect(report)
+            messages.success(request, "Đã lưu báo cáo.")
+            return redirect("reports:report_edit", pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"report": report, "form": form, "figures": selectors.report_figures(report)},
+    )
+
+
+@require_POST
+def report_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk, for_review=True)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(report)
+    try:
+        if form.cleaned_data["decision"] == "return":
+            services.report_return(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, "Đã trả lại báo cáo kèm ý kiến.")
+        else:
+            services.report_accept(actor=request.user, report=report)
+            messages.success(request, "Đã tiếp nhận báo cáo.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(report)
+
+
+def report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The report as an official BÁO CÁO; a draft is printed with its mark and today's figures."""
+    report = access_report(request.user, pk)
+    disposition = content_disposition_header(
+        request.GET.get("download") == "1", f"bao-cao-{report.unit.code}.pdf"
+    )
+    return HttpResponse(
+        render_report_pdf(report_document(report)),
+        content_type="application/pdf",
+        headers={"Content-Disposition": disposition},
+    )

@@ -1,0 +1,48 @@
+"""Every write to units, their names, memberships, users and tree imports.
+
+One module per sub-domain: `units` (create, update, rename, move), `memberships` (users and
+their roles) and `tree_import` (the spreadsheet import). Callers import from here.
+"""
+
+from .memberships import membership_create, membership_end, membership_grant, user_create
+from .tree_import import (
+    COUNT_FIELDS,
+    COUNT_PATTERN,
+    FALSE_WORDS,
+    HEADERS,
+    NAME_FIELDS,
+    TRUE_WORDS,
+    UNEXPECTED_IMPORT_ERROR,
+    ImportResult,
+    Progress,
+    RowError,
+    unit_import_run,
+    unit_import_start,
+    unit_tree_import,
+)
+from .units import UNIT_EDITABLE_FIELDS, unit_create, unit_move, unit_rename, unit_update
+
+__all__ = [
+    "COUNT_FIELDS",
+    "COUNT_PATTERN",
+    "FALSE_WORDS",
+    "HEADERS",
+    "NAME_FIELDS",
+    "TRUE_WORDS",
+    "UNEXPECTED_IMPORT_ERROR",
+    "UNIT_EDITABLE_FIELDS",
+    "ImportResult",
+    "Progress",
+    "RowError",
+    "membership_create",
+    "membership_end",
+    "membership_grant",
+    "unit_create",
+    "unit_import_run",
+    "unit_import_start",
+    "unit_move",
+    "unit_rename",
+    "unit_tree_import",
+    "unit_update",
+    "user_create",
+]

@@ -1,0 +1,121 @@
+"""Writes to the units themselves: create, update, rename (keeping history) and move."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..access import Capability, can
+from ..models import Unit, UnitKind, UnitNameRecord, User
+from ..tabular import normalise
+
+
+def _require(actor: User | None, capability: Capability, unit: Unit) -> None:
+    """Services re-check scope: a view that forgot to ask still cannot write outside it."""
+    if actor is not None and not can(actor, capability, unit):
+        raise ValidationError("Bạn không có quyền với đơn vị này.", code="forbidden")
+
+
+@transaction.atomic
+def unit_create(*, actor: User | None, parent: Unit | None, kind: UnitKind, **fields) -> Unit:
+    """Add a unit under `parent`; only a superuser adds a root (a new tree)."""
+    if parent is None:
+        if actor is not None and not actor.is_superuser:
+            raise ValidationError("Chỉ quản trị hệ thống được tạo đơn vị gốc.", code="forbidden")
+    else:
+        _require(actor, Capability.MANAGE, parent)
+    unit = Unit(kind=kind, **fields)
+    unit.full_clean(exclude=["path", "depth"])  # treebeard sets the tree fields
+    if parent is None:
+        return Unit.objects.add_root(instance=unit)
+    return Unit.objects.add_child(parent, instance=unit)
+
+
+# What unit_update changes, in the order UnitForm shows them (the form's list is this one).
+UNIT_EDITABLE_FIELDS = (
+    "kind",
+    "place_name",
+    "member_count",
+    "official_count",
+    "youth_count",
+    "other_count",
+    "is_active",
+)
+
+
+@transaction.atomic
+def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
+    """Change a unit's kind, place and headcounts; names go through unit_rename to keep history."""
+    _require(actor, Capability.MANAGE, unit)
+    unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(unit, name) != value]
+    for name in changed:
+        setattr(unit, name, fields[name])
+    if changed:
+        unit.full_clean()
+        unit.save(update_fields=changed)
+    return unit
+
+
+@transaction.atomic
+def unit_rename(
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    short_name: str,
+    symbol_code: str,
+    effective_date: datetime.date,
+) -> Unit:
+    """Give a unit a new name and code from a date, keeping the old ones with their dates."""
+    _require(actor, Capability.MANAGE, unit)
+    name, short_name, symbol_code = normalise(name), normalise(short_name), normalise(symbol_code)
+    if (name, short_name, symbol_code) == (unit.name, unit.short_name, unit.symbol_code):
+        raise ValidationError("Tên và ký hiệu mới giống tên hiện tại.", code="unchanged")
+    if effective_date > timezone.localdate():
+        raise ValidationError(
+            "Ngày đổi tên không được sau hôm nay: hãy đổi tên vào ngày tên mới có hiệu lực.",
+            code="rename_in_future",
+        )
+    if unit.name_since and effective_date <= unit.name_since:
+        raise ValidationError(
+            "Ngày đổi tên phải sau ngày %(since)s, ngày đơn vị bắt đầu dùng tên hiện tại.",
+            code="rename_before_current",
+            params={"since": unit.name_since.strftime("%d/%m/%Y")},
+        )
+    UnitNameRecord.objects.create(
+        unit=unit,
+        name=unit.name,
+        short_name=unit.short_name,
+        symbol_code=unit.symbol_code,
+        valid_from=unit.name_since,
+        valid_until=effective_date - datetime.timedelta(days=1),
+        recorded_by=actor,
+    )
+    unit.name, unit.short_name, unit.symbol_code = name, short_name, symbol_code
+    unit.name_since = effective_date
+    unit.full_clean()
+    unit.save(update_fields=["name", "short_name", "symbol_code", "name_since"])
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
+    """Move a unit with its whole subtree under another parent (mergers, reorganisations)."""
+    _require(actor, Capability.MANAGE, unit)
+    _require(actor, Capability.MANAGE, new_parent)
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(
+            "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.",
+            code="move_into_self",
+        )
+    if unit.path[: -Unit.steplen] == new_parent.path:
+        raise ValidationError("Đơn vị đã trực thuộc đơn vị này.", code="move_noop")
+    Unit.objects.move(unit, new_parent, "last-child")
+    unit.refresh_from_db()
+    return unit
