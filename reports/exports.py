@@ -1,10 +1,13 @@
-"""The dashboard's figures as a spreadsheet: one row per child unit, from reports.figures only."""
+"""The dashboard's figures as a spreadsheet: one row per child unit, its columns and their labels
+from reports.figures.FIGURES."""
 
 from __future__ import annotations
 
 import datetime
 import io
 from collections.abc import Callable
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -12,36 +15,51 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from campaigns.models import Campaign, Milestone
-from reports.figures import Figures, rollup
+from reports.figures import RATE_HEADER, FigureDef, Figures, Format, Output, figures_for, rollup
 from units.models import Unit
 
-__all__ = ["COLUMNS", "XLSX_TYPE", "dashboard_xlsx"]
+__all__ = ["COLUMNS", "HEADERS", "HEADER_ROW", "LABELS", "LABEL_ROW", "XLSX_TYPE", "dashboard_xlsx"]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Header, width, value of a row's figures. The unit's name and code come first.
-COLUMNS: tuple[tuple[str, int, Callable[[Figures], object]], ...] = (
-    ("Đơn vị phải thực hiện", 12, lambda f: f.expected_units),
-    ("Đơn vị đã sinh hoạt", 12, lambda f: f.organised_units),
-    ("Tỷ lệ (%)", 9, lambda f: f.organised_rate),
-    ("Đảng viên", 10, lambda f: f.members),
-    ("Đảng viên tham gia", 11, lambda f: f.participants),
-    ("Tỷ lệ tham gia (%)", 10, lambda f: f.participation_rate),
-    ("Số buổi", 8, lambda f: f.sessions),
-    ("Bài thu hoạch", 10, lambda f: f.reflections),
-    ("Tin bài tuyên truyền", 11, lambda f: f.propaganda),
-    ("Văn bản thực hiện phải ban hành", 13, lambda f: f.plans_expected),
-    ("Đã ban hành", 10, lambda f: f.plans_issued),
-    ("Báo cáo phải gửi", 10, lambda f: f.reports_expected),
-    ("Đúng hạn", 9, lambda f: f.reports_on_time),
-    ("Trễ hạn", 9, lambda f: f.reports_late),
-    ("Quá hạn chưa gửi", 10, lambda f: f.reports_missing),
-    ("Chưa đến hạn", 10, lambda f: f.reports_pending),
+
+class Column(NamedTuple):
+    """One column of figures: its header under the figure's label, width, and value."""
+
+    header: str
+    width: int
+    value: Callable[[Figures], object]
+
+
+def _columns(figure: FigureDef) -> tuple[Column, ...]:
+    """A count's one column (headed by its label above); a ratio's owed, done and rate."""
+    if figure.format is Format.RATIO:
+        owed, done = figure.columns
+        return (
+            Column(owed, 11, attrgetter(figure.whole)),
+            Column(done, 11, attrgetter(figure.key)),
+            Column(RATE_HEADER, 9, attrgetter(figure.rate)),
+        )
+    return (Column("", 12, attrgetter(figure.key)),)
+
+
+# The figures of reports.figures.FIGURES that the export shows, in its order; then its columns.
+SHOWN: tuple[FigureDef, ...] = figures_for(Output.XLSX)
+COLUMNS: tuple[Column, ...] = tuple(column for figure in SHOWN for column in _columns(figure))
+UNIT_HEADERS = ("Đơn vị", "Mã đơn vị")
+# The two header rows as the sheet reads back (None: a cell merged into the one above or left).
+LABELS: tuple[str | None, ...] = (
+    *UNIT_HEADERS,
+    *(label for figure in SHOWN for label in (figure.label, *[None] * (len(_columns(figure)) - 1))),
 )
-HEADERS = ("Đơn vị", "Mã đơn vị", *(header for header, _, _ in COLUMNS))
+HEADERS: tuple[str | None, ...] = (
+    *[None] * len(UNIT_HEADERS),
+    *(column.header or None for column in COLUMNS),
+)
 TOTAL_LABEL = "Tổng cộng"
 OWN_SUFFIX = " (cấp ủy, trực tiếp)"
-HEADER_ROW = 3  # after the title and the subtitle
+LABEL_ROW = 3  # after the title and the subtitle: the figures' labels
+HEADER_ROW = 4  # a ratio's columns; the rows of units follow
 
 
 def _title(campaign: Campaign, unit: Unit, milestone: Milestone | None, day: datetime.date):
@@ -78,7 +96,9 @@ def dashboard_xlsx(
     title, subtitle = _title(campaign, unit, milestone, today)
     sheet.append([title])
     sheet.append([subtitle])
-    sheet.append(list(HEADERS))
+    sheet.append(list(LABELS))
+    sheet.append([header or "" for header in HEADERS])
+    _merge_header(sheet)
     for name, code, figures in rows:
         sheet.append([name, code, *(value(figures) for _, _, value in COLUMNS)])
     sheet.append([TOTAL_LABEL, "", *(value(result.total) for _, _, value in COLUMNS)])
@@ -94,15 +114,38 @@ def dashboard_xlsx(
     return buffer.getvalue()
 
 
+def _merge_header(sheet) -> None:
+    """A count's label over both header rows; a ratio's across its three columns."""
+    spans = [1] * len(UNIT_HEADERS) + [len(_columns(figure)) for figure in SHOWN]
+    column = 1
+    for span in spans:
+        if span == 1:
+            sheet.merge_cells(
+                start_row=LABEL_ROW, end_row=HEADER_ROW, start_column=column, end_column=column
+            )
+        else:
+            sheet.merge_cells(
+                start_row=LABEL_ROW,
+                end_row=LABEL_ROW,
+                start_column=column,
+                end_column=column + span - 1,
+            )
+        column += span
+
+
 def _style(sheet, *, last_row: int) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"].font = Font(italic=True)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in sheet[HEADER_ROW]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for cells in sheet.iter_rows(min_row=HEADER_ROW, max_row=last_row):
+    for cells in sheet.iter_rows(min_row=LABEL_ROW, max_row=HEADER_ROW):
+        for cell in cells:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # Wrapped labels in merged cells: spreadsheet programs do not grow these rows themselves.
+    sheet.row_dimensions[LABEL_ROW].height = 48
+    sheet.row_dimensions[HEADER_ROW].height = 30
+    for cells in sheet.iter_rows(min_row=LABEL_ROW, max_row=last_row):
         for cell in cells:
             cell.border = border
     for cell in sheet[last_row]:

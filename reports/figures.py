@@ -19,18 +19,24 @@ Definitions (for a campaign and the subtree of a unit):
 
 Grouping is by the current tree (a unit moved later counts under its new parent, with both its
 expected and done figures). Each rollup runs a fixed number of queries, whatever the subtree.
+
+FIGURES, at the end, names each figure once for people: its label, how its value is written and
+which outputs show it (the web figures table, the printed report, the Excel export).
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum, TextChoices
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
@@ -263,3 +269,97 @@ def rollup(
         own=groups.get(unit.path, Figures()),
         children=[Row(unit=child, figures=groups.get(child.path, Figures())) for child in children],
     )
+
+
+# ---------------------------------------------------------------------------- how they are shown
+
+
+class Output(enum.Flag):
+    """An output that shows figures."""
+
+    WEB = enum.auto()  # the figures table of the unit's work page and the report's pages
+    PDF = enum.auto()  # the results table of the printed report
+    XLSX = enum.auto()  # the dashboard's export: a column per figure, three per ratio
+    ALL = WEB | PDF | XLSX
+
+
+class Format(enum.Enum):
+    """How a figure's value is written."""
+
+    COUNT = "count"  # "5"
+    RATIO = "ratio"  # "3/4": done of owed, with its rate beside it ("75")
+
+
+@dataclass(frozen=True, slots=True)
+class FigureDef:
+    """One figure as people read it, labelled the same on every output that shows it."""
+
+    key: str  # the Figures field shown; for a ratio, the part done
+    label: str
+    format: Format = Format.COUNT
+    whole: str = ""  # a ratio's owed: the field it is out of
+    rate: str = ""  # a ratio's rate in percent, None when nothing is owed
+    columns: tuple[str, str] = ("", "")  # a ratio's export headers under its label: owed, done
+    by_kind: str = ""  # counts per kind, which the printed report lists under the figure
+    kinds: type[TextChoices] | None = None  # the kinds' names, in the order they are listed
+    detail: bool = False  # a line under the figure above it, not numbered
+    printed_if: str = ""  # the printed report leaves the line out while this field is zero
+    shown: Output = Output.ALL
+
+
+RATE_HEADER = "Tỷ lệ (%)"
+_REPORTS_DUE = "reports_expected"
+
+FIGURES: tuple[FigureDef, ...] = (
+    FigureDef(
+        "organised_units",
+        "Đơn vị đã tổ chức sinh hoạt / đơn vị phải thực hiện",
+        Format.RATIO,
+        whole="expected_units",
+        rate="organised_rate",
+        columns=("Phải thực hiện", "Đã sinh hoạt"),
+    ),
+    FigureDef(
+        "participants",
+        "Đảng viên tham gia / tổng số đảng viên",
+        Format.RATIO,
+        whole="members",
+        rate="participation_rate",
+        columns=("Tổng số", "Tham gia"),
+    ),
+    FigureDef("sessions", "Số buổi sinh hoạt", by_kind="sessions_by_form", kinds=StudySession.Form),
+    FigureDef("reflections", "Bài thu hoạch"),
+    FigureDef(
+        "propaganda",
+        "Tin, bài tuyên truyền",
+        by_kind="propaganda_by_kind",
+        kinds=PropagandaItem.Kind,
+    ),
+    FigureDef(
+        "plans_issued",
+        "Văn bản thực hiện đã ban hành / phải ban hành",
+        Format.RATIO,
+        whole="plans_expected",
+        rate="plans_rate",
+        columns=("Phải ban hành", "Đã ban hành"),
+        printed_if="plans_expected",
+    ),
+    FigureDef(_REPORTS_DUE, "Báo cáo của đơn vị trực thuộc phải gửi", printed_if=_REPORTS_DUE),
+    FigureDef("reports_on_time", "Đúng hạn", detail=True, printed_if=_REPORTS_DUE),
+    FigureDef("reports_late", "Trễ hạn", detail=True, printed_if=_REPORTS_DUE),
+    FigureDef("reports_missing", "Quá hạn chưa gửi", detail=True, printed_if=_REPORTS_DUE),
+    FigureDef("reports_pending", "Chưa đến hạn", detail=True, printed_if=_REPORTS_DUE),
+)
+
+
+def figures_for(output: Output) -> tuple[FigureDef, ...]:
+    """The figures an output shows, in their order."""
+    return tuple(figure for figure in FIGURES if output in figure.shown)
+
+
+def figure_value(figures: Figures | Mapping[str, Any], name: str) -> Any:
+    """A figure of a Figures object or of its as_dict copy (a report's frozen figures, which
+    may predate a figure: None then)."""
+    if isinstance(figures, Mapping):
+        return figures.get(name)
+    return getattr(figures, name, None)

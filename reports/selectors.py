@@ -109,6 +109,8 @@ def overdue_units(
     )
     found: dict[int, Overdue] = {}
     for obligation in late:
+        if obligation.due_date is None:  # overdue means a deadline passed; the filter ensures one
+            continue
         entry = found.get(obligation.recipient.unit_id)
         if entry is None:
             if len(found) == limit:

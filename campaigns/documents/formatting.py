@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import unicodedata
 
 from campaigns.documents.profiles import DEFAULT_PROFILE, FormatProfile, get_profile
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
+from campaigns.documents.text import nfc
 
 
 def _code(value: str, *, what: str) -> str:
-    code = _nfc(value.strip())
+    code = nfc(value.strip())
     if not code:
         raise ValueError(f"{what} must not be empty")
     if any(ch.isspace() or ch in "-/" for ch in code):
@@ -38,7 +34,7 @@ def document_symbol(*, number: int, type_code: str, issuer_code: str) -> str:
 
 def number_line(symbol: str, profile: FormatProfile | None = None) -> str:
     """The header's number line: "Số 32-HD/BTGĐUK", with no colon after "Số"."""
-    symbol = _nfc(symbol.strip())
+    symbol = nfc(symbol.strip())
     if not symbol:
         raise ValueError("symbol must not be empty")
     return f"{(profile or get_profile(DEFAULT_PROFILE)).number_prefix} {symbol}"
@@ -51,7 +47,7 @@ def date_line(*, place: str, day: datetime.date, profile: FormatProfile) -> str:
     ("ngày 05 tháng 02 năm 2026"), so that no digit can be added in front of them; months
     from 3 on are never padded.
     """
-    place = _nfc(place.strip())
+    place = nfc(place.strip())
     if not place:
         raise ValueError("place must not be empty")
     if profile.pad_date:
@@ -59,7 +55,7 @@ def date_line(*, place: str, day: datetime.date, profile: FormatProfile) -> str:
         month_text = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     else:
         day_text, month_text = str(day.day), str(day.month)
-    return _nfc(f"{place}, ngày {day_text} tháng {month_text} năm {day.year}")
+    return nfc(f"{place}, ngày {day_text} tháng {month_text} năm {day.year}")
 
 
 def short_date(day: datetime.date) -> str:

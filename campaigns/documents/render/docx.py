@@ -1,19 +1,10 @@
-"""Renderers of a directive: a DocumentContext to HTML (preview and print), PDF and .docx."""
+"""The directive as an editable Word file (python-docx), laid out like its PDF."""
 
 from __future__ import annotations
 
-import functools
 import io
-import re
 from collections.abc import Iterable
-from dataclasses import replace
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.templatetags.static import static
-from django.utils.safestring import SafeString, mark_safe
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
@@ -31,218 +22,15 @@ from docx.text.run import Run
 from campaigns.documents.body import Block, BlockKind
 from campaigns.documents.context import DocumentContext
 from campaigns.documents.profiles import Align, FormatProfile, TextStyle
+from campaigns.documents.render.fonts import text_width_pt
+from campaigns.documents.render.layout import CELL_PADDING_MM
 
-__all__ = ["document_css", "render_docx", "render_html", "render_pdf"]
-
-TEMPLATE = "documents/directive_page.html"
+__all__ = ["DOCX_FONT", "render_docx"]
 
 # Word users have Times New Roman; the profile's "Portal Serif" is the vendored web face with
 # the same metrics, which Word would not find.
 DOCX_FONT = "Times New Roman"
-# Gap between a table column's text and its neighbour, in both the HTML and the .docx.
-_CELL_PADDING_MM = 1.5
 _PT_PER_MM = 72 / 25.4
-
-
-# HTML and PDF ------------------------------------------------------------------------------
-
-
-def render_html(ctx: DocumentContext, *, standalone: bool = True) -> str:
-    """The directive as HTML: a print document for WeasyPrint, or a preview fragment.
-
-    The fragment's stylesheet only names ``.doc-`` classes, so it can sit inside a Bootstrap
-    page; its fonts come from the static font stylesheet the browser loads by URL.
-    """
-    profile = ctx.profile
-    stylesheet = profile.font_stylesheet if standalone else static(profile.font_stylesheet)
-    html = render_to_string(
-        TEMPLATE,
-        {
-            "ctx": ctx,
-            "profile": profile,
-            "standalone": standalone,
-            "font_stylesheet_url": stylesheet,
-            "css": _css(profile, standalone=standalone),
-            "pdf_title": ctx.title or ctx.number_line,
-        },
-    )
-    return html.strip()
-
-
-def render_pdf(ctx: DocumentContext) -> bytes:
-    """The directive as PDF, set only in the vendored fonts (never a system font)."""
-    # WeasyPrint costs about a second to import: only processes that print pay for it.
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    font_config = FontConfiguration()
-    html = HTML(
-        string=render_html(ctx, standalone=True),
-        # The template links the profile's font stylesheet relative to the static directory.
-        base_url=_static_root(ctx.profile).as_uri() + "/",
-    )
-    return html.write_pdf(font_config=font_config)
-
-
-def _static_root(profile: FormatProfile) -> Path:
-    """The static directory that holds the profile's font stylesheet."""
-    found = finders.find(profile.font_stylesheet)
-    if isinstance(found, str):
-        depth = len(Path(profile.font_stylesheet).parts)
-        return Path(found).parents[depth - 1]
-    return Path(settings.STATICFILES_DIRS[0])
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def _text_css(style: TextStyle) -> str:
-    """Declarations setting one element as its profile style says."""
-    return "; ".join(
-        [
-            f"font-size: {_num(style.size_pt)}pt",
-            f"font-weight: {'bold' if style.bold else 'normal'}",
-            f"font-style: {'italic' if style.italic else 'normal'}",
-            f"text-decoration: {'underline' if style.underline else 'none'}",
-            f"text-transform: {'uppercase' if style.uppercase else 'none'}",
-            f"text-align: {style.align}",
-        ]
-    )
-
-
-def document_css(profile: FormatProfile, standalone: bool = True) -> SafeString:
-    """The stylesheet of the official layout (``.doc-`` classes), for other documents that
-    print with the same header and closing block (progress reports)."""
-    return _css(profile, standalone=standalone)
-
-
-def _css(profile: FormatProfile, *, standalone: bool) -> SafeString:
-    """The page's stylesheet, every figure taken from the profile.
-
-    ``standalone`` adds the @page rules (paper, margins, page numbers) and the draft
-    watermark; the preview instead draws the page as a sheet with the margins as padding.
-    """
-    p = profile
-    line_pt = p.body.size_pt * p.line_height  # one "blank line" of body text
-    gap = f"{_num(p.space_before_paragraph_pt)}pt"
-    rules: list[tuple[str, str]] = []
-    if standalone:
-        margins = " ".join(
-            f"{_num(m)}mm"
-            for m in (p.margin_top_mm, p.margin_right_mm, p.margin_bottom_mm, p.margin_left_mm)
-        )
-        rules += [
-            # The user agent's 8 px body margin would add to the profile's page margins.
-            ("html, body", "margin: 0; padding: 0"),
-            (
-                "@page",
-                f"size: {_num(p.paper_width_mm)}mm {_num(p.paper_height_mm)}mm; margin: {margins}",
-            ),
-            (
-                f"@page :nth(n+{p.page_number_from})",
-                "@top-center { content: counter(page); "
-                f'font-family: "{p.font_family}"; {_text_css(p.page_number)} }}',
-            ),
-        ]
-    page = [
-        f'font-family: "{p.font_family}"',
-        _text_css(p.body),
-        f"line-height: {_num(p.line_height)}",
-        "color: #000",
-        "position: relative",
-        "orphans: 2",
-        "widows: 2",
-        "overflow-wrap: break-word",
-    ]
-    # The draft label sits centred in the top margin of page 1, outside the text block.
-    draft_top, draft_right = f"{_num(-p.margin_top_mm / 2)}mm", "0"
-    if not standalone:
-        page += [
-            "box-sizing: border-box",
-            # The true width, so lines break where they will on paper; the host page scales it.
-            f"width: {_num(p.paper_width_mm)}mm",
-            f"min-height: {_num(p.paper_height_mm)}mm",
-            f"padding: {_num(p.margin_top_mm)}mm {_num(p.margin_right_mm)}mm "
-            f"{_num(p.margin_bottom_mm)}mm {_num(p.margin_left_mm)}mm",
-            "margin: 0 auto",
-            "background: #fff",
-            "box-shadow: 0 0 0.5rem rgba(0, 0, 0, 0.25)",
-        ]
-        draft_top, draft_right = f"{_num(p.margin_top_mm / 2)}mm", f"{_num(p.margin_right_mm)}mm"
-    block = "display: block; margin: 0; padding: 0"
-    paragraph = f"{block}; {_text_css(p.body)}; text-indent: {_num(p.first_line_indent_mm)}mm"
-    rules += [
-        (".doc-page", "; ".join(page)),
-        (
-            ".doc-draft-mark",
-            f"position: absolute; top: {draft_top}; right: {draft_right}; "
-            "transform: translateY(-50%); margin: 0; padding: 0.5mm 3mm; border: 1.5pt solid #000; line-height: 1.2; "
-            f"font-size: {_num(p.body.size_pt)}pt; font-weight: bold; font-style: normal",
-        ),
-        (
-            ".doc-header, .doc-closing",
-            "width: 100%; table-layout: fixed; border-collapse: collapse; border: 0; "
-            "margin: 0; background: transparent",
-        ),
-        (
-            ".doc-cell",
-            f"width: 50%; vertical-align: top; border: 0; padding: 0 {_num(_CELL_PADDING_MM)}mm",
-        ),
-        # Outer cells reach the text block's edges, so "Nơi nhận:" lines up with the body.
-        (".doc-cell-start", "padding-left: 0"),
-        (".doc-cell-end", "padding-right: 0"),
-        (".doc-center", "text-align: center"),
-        (".doc-superior", f"{block}; {_text_css(p.superior_body)}"),
-        (".doc-issuing", f"{block}; {_text_css(p.issuing_body)}"),
-        (".doc-star", f"{block}; {_text_css(p.star_style)}"),
-        # Keeps the blank run of a draft's number ("Số     -HD/…") as wide as it was typed.
-        (".doc-number", f"{block}; {_text_css(p.number_style)}; white-space: pre-wrap"),
-        (".doc-cv-subject", f"{block}; {_text_css(p.cv_subject_style)}"),
-        (".doc-party", f"{block}; {_text_css(p.party_header_style)}"),
-        # An inline box is exactly as long as its text, so its border is the rule under it.
-        (
-            ".doc-party-rule",
-            "display: inline-block; padding-bottom: 1pt; "
-            + ("border-bottom: 1pt solid #000" if p.party_rule == "solid" else "border: 0"),
-        ),
-        (".doc-date", f"{block}; {_text_css(p.date_style)}"),
-        (".doc-title", f"{block}; margin-top: {_num(line_pt)}pt; break-after: avoid"),
-        (".doc-type-name", f"{block}; {_text_css(p.type_name_style)}"),
-        (".doc-subject", f"{block}; {_text_css(p.subject_style)}"),
-        (".doc-separator", f"{block}; {_text_css(replace(p.body, align='center'))}"),
-        (".doc-p", f"{paragraph}; margin-top: {gap}"),
-        (
-            ".doc-section",
-            f"{block}; {_text_css(p.section_heading)}; margin-top: {gap}; break-after: avoid",
-        ),
-        (".doc-marker", f"font-weight: {'bold' if p.item_number_bold else 'inherit'}"),
-        (
-            ".doc-closing",
-            f"margin-top: {_num(line_pt)}pt; break-inside: avoid; break-before: avoid",
-        ),
-        (".doc-signature", "break-inside: avoid"),
-        (".doc-recipients-heading", f"{block}; {_text_css(p.recipients_heading_style)}"),
-        (".doc-recipient", f"{block}; {_text_css(p.recipient_line_style)}"),
-        (".doc-authority", f"{block}; {_text_css(p.signing_authority_style)}"),
-        (".doc-position", f"{block}; {_text_css(p.signer_position_style)}"),
-        (".doc-signature-space", f"{block}; height: {_num(p.signature_blank_lines * line_pt)}pt"),
-        (".doc-signer", f"{block}; {_text_css(p.signer_name_style)}"),
-    ]
-    if standalone:
-        # A faint diagonal mark on every page, so that no page of a draft passes for issued.
-        rules.append(
-            (
-                ".doc-watermark",
-                "position: fixed; top: 45%; left: 0; right: 0; margin: 0; text-align: center; "
-                f"font-size: {_num(p.body.size_pt * 6)}pt; font-weight: bold; "
-                "color: rgba(0, 0, 0, 0.08); transform: rotate(-35deg); z-index: -1",
-            )
-        )
-    return mark_safe("\n".join(f"{selector} {{ {body} }}" for selector, body in rules))  # noqa: S308 - built here from profile numbers and names, no user text
-
-
-# .docx -------------------------------------------------------------------------------------
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -444,7 +232,7 @@ def _borderless_table(document: DocxDocument, profile: FormatProfile, rows: int)
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(round(_CELL_PADDING_MM * _PT_PER_MM * 20)))
+        element.set(qn("w:w"), str(round(CELL_PADDING_MM * _PT_PER_MM * 20)))
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     tbl_pr = table._tbl.tblPr
@@ -500,52 +288,14 @@ def _rule_under(paragraph: Paragraph, profile: FormatProfile) -> None:
     )
     style = profile.party_header_style
     text = profile.party_header.upper() if style.uppercase else profile.party_header
-    width_pt = _text_width_pt(text, style, profile)
+    width_pt = text_width_pt(text, style, profile)
     if width_pt is None:
         return
     text_width_mm = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
-    column_pt = (text_width_mm / 2 - 2 * _CELL_PADDING_MM) * _PT_PER_MM
+    column_pt = (text_width_mm / 2 - 2 * CELL_PADDING_MM) * _PT_PER_MM
     indent = max((column_pt - width_pt) / 2 - 1, 0)
     paragraph.paragraph_format.left_indent = Pt(indent)
     paragraph.paragraph_format.right_indent = Pt(indent)
-
-
-def _text_width_pt(text: str, style: TextStyle, profile: FormatProfile) -> float | None:
-    """Advance width of a line in the vendored face (Times New Roman's metrics), or None."""
-    path = _font_file(profile.font_stylesheet, bold=style.bold, italic=style.italic)
-    if path is None:
-        return None
-    cmap, advances, units_per_em = _font_metrics(path)
-    notdef = advances.get(".notdef", units_per_em // 2)
-    units = sum(advances.get(cmap.get(ord(char), ".notdef"), notdef) for char in text)
-    return units * style.size_pt / units_per_em
-
-
-@functools.cache
-def _font_file(stylesheet: str, *, bold: bool, italic: bool) -> str | None:
-    """The font file the static font stylesheet declares for this weight and slant."""
-    found = finders.find(stylesheet)
-    if not isinstance(found, str):
-        return None
-    css_path = Path(found)
-    want = ("italic" if italic else "normal", "700" if bold else "400")
-    for face in re.findall(r"@font-face\s*{([^}]*)}", css_path.read_text(encoding="utf-8")):
-        slant = re.search(r"font-style:\s*(\w+)", face)
-        weight = re.search(r"font-weight:\s*(\w+)", face)
-        url = re.search(r'url\("?([^")]+)"?\)', face)
-        if slant and weight and url and (slant[1], weight[1].replace("bold", "700")) == want:
-            return str(css_path.parent / url[1])
-    return None
-
-
-@functools.cache
-def _font_metrics(path: str) -> tuple[dict[int, str], dict[str, int], int]:
-    # fontTools comes with WeasyPrint, which subsets fonts with it.
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, lazy=True)
-    advances = {name: metric[0] for name, metric in font["hmtx"].metrics.items()}
-    return font.getBestCmap(), advances, font["head"].unitsPerEm
 
 
 def _add_body_paragraph(

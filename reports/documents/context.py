@@ -1,30 +1,40 @@
-"""A progress report printed as an official BÁO CÁO: its printed context, HTML and PDF."""
+"""A progress report as printed: its plain context (a frozen dataclass) and the selector that
+builds it, with every query done, so that the renderers only write it out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
-from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from campaigns.documents.body import Block, BlockKind, parse_body
 from campaigns.documents.context import DocumentContext
 from campaigns.documents.formatting import date_line
 from campaigns.documents.profiles import FormatProfile, get_profile
-from campaigns.documents.render import document_css
 from campaigns.selectors import issuer_defaults
 from reports import selectors
-from reports.models import ProgressReport, PropagandaItem, StudySession
+from reports.figures import Format, Output, figures_for
+from reports.models import ProgressReport
 from units.models import Unit
 
-__all__ = ["ReportContext", "render_report_html", "render_report_pdf", "report_document_html"]
+__all__ = [
+    "CELL_CODE",
+    "COMMITTEE_CODE",
+    "NO_TEXT",
+    "NO_TEXT_DRAFT",
+    "SECTIONS",
+    "TYPE_CODE",
+    "ChildRow",
+    "FigureRow",
+    "Prose",
+    "ReportContext",
+    "child_rows",
+    "figure_rows",
+    "report_document",
+]
 
-TEMPLATE = "documents/report_page.html"
 TYPE_CODE = "BC"
 # The issuer code when a unit has none of its own (FORMAT.md: ĐU a grassroots committee, CB a cell).
 CELL_CODE, COMMITTEE_CODE = "CB", "ĐU"
@@ -37,9 +47,6 @@ SECTIONS = (
     "Kiến nghị, đề xuất",
 )
 _ROMAN = ("I", "II", "III", "IV")
-
-
-# ---------------------------------------------------------------------------- the context
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,55 +148,34 @@ def _breakdown(counts: dict[str, int], labels: dict[str, str]) -> list[FigureRow
     ]
 
 
-def figure_rows(figures: dict) -> tuple[FigureRow, ...]:
-    """The results table from a figures dict (selectors.report_figures, or its frozen copy)."""
-    f = figures
+def figure_rows(figures: Mapping[str, Any]) -> tuple[FigureRow, ...]:
+    """The results table from a figures dict (selectors.report_figures, or its frozen copy): the
+    figures the report prints (reports.figures.FIGURES), numbered, with the lines under them."""
 
     def get(name: str) -> int:
-        return f.get(name) or 0
+        return figures.get(name) or 0
 
     rows: list[FigureRow] = []
-
-    def add(label: str, value: str, rate: str = "") -> None:
+    for figure in figures_for(Output.PDF):
+        if figure.printed_if and not get(figure.printed_if):
+            continue
+        value, rate = str(get(figure.key)), ""
+        if figure.format is Format.RATIO:
+            value = _part(get(figure.key), get(figure.whole))
+            rate = _rate(figures.get(figure.rate))
+        if figure.detail:
+            rows.append(FigureRow(number="", label=f"- {figure.label}", value=value, rate=rate))
+            continue
         number = str(sum(1 for row in rows if row.number) + 1)
-        rows.append(FigureRow(number=number, label=label, value=value, rate=rate))
-
-    add(
-        "Đơn vị đã tổ chức sinh hoạt / đơn vị phải thực hiện",
-        _part(get("organised_units"), get("expected_units")),
-        _rate(f.get("organised_rate")),
-    )
-    add(
-        "Đảng viên tham gia / tổng số đảng viên",
-        _part(get("participants"), get("members")),
-        _rate(f.get("participation_rate")),
-    )
-    add("Số buổi sinh hoạt", str(get("sessions")))
-    rows += _breakdown(f.get("sessions_by_form") or {}, dict(StudySession.Form.choices))
-    add("Bài thu hoạch", str(get("reflections")))
-    add("Tin, bài tuyên truyền", str(get("propaganda")))
-    rows += _breakdown(f.get("propaganda_by_kind") or {}, dict(PropagandaItem.Kind.choices))
-    if get("plans_expected"):
-        add(
-            "Văn bản thực hiện đã ban hành / phải ban hành",
-            _part(get("plans_issued"), get("plans_expected")),
-            _rate(f.get("plans_rate")),
-        )
-    if get("reports_expected"):
-        add("Báo cáo của đơn vị trực thuộc phải gửi", str(get("reports_expected")))
-        rows += [
-            FigureRow(number="", label=f"- {label}", value=str(get(name)))
-            for name, label in (
-                ("reports_on_time", "Đúng hạn"),
-                ("reports_late", "Trễ hạn"),
-                ("reports_missing", "Quá hạn chưa gửi"),
-                ("reports_pending", "Chưa đến hạn"),
-            )
-        ]
+        rows.append(FigureRow(number=number, label=figure.label, value=value, rate=rate))
+        if figure.by_kind:
+            labels = dict(figure.kinds.choices) if figure.kinds else {}
+            rows += _breakdown(figures.get(figure.by_kind) or {}, labels)
     return tuple(rows)
 
 
 def child_rows(children: list[dict]) -> tuple[ChildRow, ...]:
+    """The second table: a row per unit below, from the figures' "children"."""
     return tuple(
         ChildRow(
             number=index,
@@ -220,10 +206,10 @@ def _place(unit: Unit, place: str) -> str:
     return found or ""
 
 
-def report_context(report: ProgressReport) -> ReportContext:
-    """Everything printed on the report. A submitted report prints the figures frozen when it
-    was sent, dated that day; a draft (or a returned one being corrected) prints today's,
-    undated, with the DỰ THẢO mark."""
+def report_document(report: ProgressReport) -> ReportContext:
+    """Everything printed on the report, every query done. A submitted report prints the
+    figures frozen when it was sent, dated that day; a draft (or a returned one being
+    corrected) prints today's, undated, with the DỰ THẢO mark."""
     profile = get_profile()
     unit, directive = report.unit, report.obligation.directive
     is_draft = report.is_editable or report.submitted_at is None
@@ -242,7 +228,8 @@ def report_context(report: ProgressReport) -> ReportContext:
         figures = report.figures or selectors.report_figures(report)
         day = timezone.localdate(report.submitted_at)
         dated = date_line(place=place, day=day, profile=profile) if place else ""
-        signer = report.submitted_by.get_full_name() if report.submitted_by_id else ""
+        sender = report.submitted_by  # None (no query) when nobody is recorded
+        signer = sender.get_full_name() if sender is not None else ""
 
     document = DocumentContext(
         profile=profile,
@@ -284,91 +271,3 @@ def report_context(report: ProgressReport) -> ReportContext:
         limits=_prose(report.limits, empty=empty),
         proposals=_prose(report.proposals, empty=empty),
     )
-
-
-# ---------------------------------------------------------------------------- rendering
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def _table_size_pt(profile: FormatProfile) -> float:
-    """Tables one point below the body (13 pt for a 14 pt body), as reports set them: the
-    profile has no table style of its own yet."""
-    return profile.body.size_pt - 1
-
-
-def report_css(profile: FormatProfile, *, standalone: bool) -> SafeString:
-    """The directive's stylesheet plus the report's tables, every figure from the profile."""
-    gap = f"{_num(profile.space_before_paragraph_pt)}pt"
-    size = f"{_num(_table_size_pt(profile))}pt"
-    rules = [
-        (
-            ".doc-table",
-            f"width: 100%; border-collapse: collapse; margin-top: {gap}; font-size: {size}; "
-            f"line-height: {_num(profile.line_height)}; table-layout: fixed",
-        ),
-        (
-            ".doc-table th, .doc-table td",
-            "border: 0.75pt solid #000; padding: 0.8mm 1.5mm; vertical-align: middle; "
-            "text-align: center; text-indent: 0; font-weight: normal",
-        ),
-        (".doc-table th", "font-weight: bold"),
-        (".doc-table tr", "break-inside: avoid"),
-        (".doc-table .doc-label", "text-align: left"),
-        (".doc-table .doc-detail .doc-label", "padding-left: 6mm; font-style: italic"),
-        (".doc-subheading", "font-weight: bold; break-after: avoid"),
-        # A draft's date keeps its blanks ("ngày      tháng      năm 2026") for the pen.
-        (".doc-date", "white-space: pre-wrap"),
-    ]
-    extra = "\n".join(f"{selector} {{ {body} }}" for selector, body in rules)
-    return mark_safe(f"{document_css(profile, standalone)}\n{extra}")  # noqa: S308 - profile numbers and fixed names, no user text
-
-
-def _font_stylesheet_file(profile: FormatProfile) -> str:
-    """The vendored font stylesheet as a file URL: its @font-face sources resolve next to it,
-    so WeasyPrint never falls back to a system font."""
-    found = finders.find(profile.font_stylesheet)
-    if not isinstance(found, str):
-        raise ImproperlyConfigured(f"font stylesheet {profile.font_stylesheet!r} not found")
-    return Path(found).as_uri()
-
-
-def render_report_html(ctx: ReportContext, *, standalone: bool = True) -> str:
-    """The report as HTML: a print document for WeasyPrint, or a preview fragment whose fonts
-    the browser loads from the static URL."""
-    profile = ctx.profile
-    html = render_to_string(
-        TEMPLATE,
-        {
-            "report": ctx,
-            "ctx": ctx.document,
-            "profile": profile,
-            "standalone": standalone,
-            "font_stylesheet_url": (
-                _font_stylesheet_file(profile) if standalone else static(profile.font_stylesheet)
-            ),
-            "css": report_css(profile, standalone=standalone),
-            "pdf_title": f"{profile.type_name(TYPE_CODE)} – {ctx.document.issuing_body}",
-        },
-    )
-    return html.strip()
-
-
-def report_document_html(report: ProgressReport, *, standalone: bool = True) -> str:
-    return render_report_html(report_context(report), standalone=standalone)
-
-
-def render_report_pdf(report: ProgressReport) -> bytes:
-    """The report as PDF, set only in the vendored fonts."""
-    # WeasyPrint costs about a second to import: only processes that print pay for it.
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    ctx = report_context(report)
-    html = HTML(
-        string=render_report_html(ctx, standalone=True),
-        base_url=_font_stylesheet_file(ctx.profile),
-    )
-    return html.write_pdf(font_config=FontConfiguration())
