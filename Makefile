@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; see README.md.
-.PHONY: run test lint format vendor
+.PHONY: run test test-fast lint format vendor
 
 run:
 	scripts/bootstrap run
@@ -9,6 +9,11 @@ run:
 
 test:
 	scripts/test
+
+# The quick loop: lint, types and every test not marked `slow` (no PDF, browser or permission
+# walk), on SQLite whatever DATABASE_URL or CI say.
+test-fast:
+	env -u CI -u DATABASE_URL scripts/test -m "not slow"
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/djlint templates --check

@@ -39,7 +39,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     chosen = asked in roles
     role = asked if chosen and asked else roles[0]
     memberships = [m for m in grants.memberships if m.role == role]
-    context: dict[str, Any] = {"role": role, "role_label": Role(role).label, "memberships": memberships}
+    context: dict[str, Any] = {
+        "role": role,
+        "role_label": Role(role).label,
+        "memberships": memberships,
+    }
     if role in {Role.LEADER, Role.ADMIN}:
         # One section per unit the user leads or administers (the whole tree for a superuser
         # without assignment): queries grow with their memberships, never with the tree.

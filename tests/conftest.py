@@ -1,147 +1,60 @@
-"""Shared fixtures: a small named tree, one named user per role, one user outside the tree."""
+"""Test-run wiring: the fixture plugins, and the hook that gates tests needing outside services.
+
+Fixtures live in tests/plugins/ (pytest only reads `pytest_plugins` from this top-level conftest).
+Tests marked `postgres`, `redis` or `browser` need that service: without it they are skipped
+locally, and fail when CI=true, where every service is required.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
-from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+import redis
+from django.db import connection
 
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, kind
-from units.models import Role
+pytest_plugins = [
+    "tests.plugins.environment",
+    "tests.plugins.tree",
+    "tests.plugins.directives",
+    "tests.plugins.reports",
+    "tests.plugins.browser",
+]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PASSWORD = "Mat-khau-2024"
+SERVICES = ("postgres", "redis", "browser")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Tests hash a dozen named users each; the production hasher would make that minutes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@functools.cache
+def _missing(service: str) -> str | None:
+    """Why `service` is unavailable to this run, or None; asked once per run."""
+    if service == "postgres":
+        if connection.vendor != "postgresql":
+            return "needs PostgreSQL (DATABASE_URL): an in-memory SQLite cannot show this"
+    elif service == "redis":
+        broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        try:
+            redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            return f"needs Redis at {broker}: {exc}"
+    elif service == "browser":
+        from tests.plugins.browser import CHROMIUM  # registered by now, so assertions rewritten
+
+        if not os.path.exists(CHROMIUM):
+            return f"chromium not found at {CHROMIUM}: run `apt-get install chromium`"
+    return None
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Issued PDFs and uploads go to a directory of the test's own, never the checkout."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.hookimpl(tryfirst=True)  # before its fixtures, and before pytest reads skip markers
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail (CI=true) or skip (locally) a test whose service is missing.
 
-
-@pytest.fixture
-def tree(db) -> SimpleNamespace:
-    """city ─┬ city_btg
-    ├ bloc ─┬ bloc_btg
-    │       ├ grassroots_a ─┬ cell_a1 (20 members)
-    │       │               └ cell_a2 (15 members)
-    │       └ grassroots_b (12 members, a grassroots cell)
-    └ other_bloc ── other_grassroots ── other_cell (30 members)
+    The skip is a marker, so the report names the test's own line rather than this hook.
     """
-    city = UnitFactory(
-        code="TU", name="Thành ủy Cần Thơ", kind=kind("tinh-uy"), member_count=0, symbol_code="TU"
-    )
-    city_btg = UnitFactory(
-        parent=city,
-        code="TU-BTG",
-        name="Ban Tuyên giáo Thành ủy",
-        kind=kind("ban-dang"),
-        member_count=0,
-    )
-    bloc = UnitFactory(
-        parent=city,
-        code="DUK",
-        name="Đảng ủy Khối cơ quan Dân Chính Đảng",
-        kind=kind("dang-uy-cap-tren-co-so"),
-        member_count=0,
-        symbol_code="ĐUK",
-    )
-    bloc_btg = UnitFactory(
-        parent=bloc,
-        code="DUK-BTG",
-        name="Ban Tuyên giáo Đảng ủy Khối",
-        kind=kind("ban-dang"),
-        member_count=0,
-    )
-    grassroots_a = UnitFactory(
-        parent=bloc,
-        code="DUK-A",
-        name="Đảng bộ Sở Tài chính",
-        kind=kind("dang-bo-co-so"),
-        member_count=0,
-    )
-    cell_a1 = UnitFactory(
-        parent=grassroots_a, code="DUK-A-1", name="Chi bộ Văn phòng", member_count=20
-    )
-    cell_a2 = UnitFactory(
-        parent=grassroots_a, code="DUK-A-2", name="Chi bộ Thanh tra", member_count=15
-    )
-    grassroots_b = UnitFactory(
-        parent=bloc,
-        code="DUK-B",
-        name="Chi bộ Sở Ngoại vụ",
-        kind=kind("chi-bo-co-so"),
-        member_count=12,
-    )
-    other_bloc = UnitFactory(
-        parent=city,
-        code="DUK2",
-        name="Đảng ủy Khối Doanh nghiệp",
-        kind=kind("dang-uy-cap-tren-co-so"),
-        member_count=0,
-    )
-    other_grassroots = UnitFactory(
-        parent=other_bloc,
-        code="DUK2-A",
-        name="Đảng bộ Công ty Cấp nước",
-        kind=kind("dang-bo-co-so"),
-        member_count=0,
-    )
-    other_cell = UnitFactory(
-        parent=other_grassroots, code="DUK2-A-1", name="Chi bộ Nhà máy nước", member_count=30
-    )
-    return SimpleNamespace(
-        city=city,
-        city_btg=city_btg,
-        bloc=bloc,
-        bloc_btg=bloc_btg,
-        grassroots_a=grassroots_a,
-        cell_a1=cell_a1,
-        cell_a2=cell_a2,
-        grassroots_b=grassroots_b,
-        other_bloc=other_bloc,
-        other_grassroots=other_grassroots,
-        other_cell=other_cell,
-    )
-
-
-@pytest.fixture
-def users(tree) -> SimpleNamespace:
-    """One user per role in the bloc's subtree, one outside it, and a superuser."""
-
-    def member(username: str, role: str, unit) -> object:
-        user = UserFactory(username=username, full_name=username.replace("_", " ").title())
-        MembershipFactory(user=user, unit=unit, role=role)
-        return user
-
-    return SimpleNamespace(
-        admin=member("admin", Role.ADMIN, tree.bloc),
-        staff=member("staff", Role.STAFF, tree.bloc),
-        leader=member("leader", Role.LEADER, tree.bloc),
-        secretary=member("secretary", Role.SECRETARY, tree.grassroots_a),
-        cell_secretary=member("cell_secretary", Role.SECRETARY, tree.cell_a1),
-        outsider=member("outsider", Role.SECRETARY, tree.other_grassroots),
-        outside_admin=member("outside_admin", Role.ADMIN, tree.other_bloc),
-        nobody=UserFactory(username="nobody"),
-        superuser=UserFactory(username="root", is_superuser=True, is_staff=True),
-    )
-
-
-@pytest.fixture
-def client_for(db):
-    """`client_for(user)`: a test client logged in as that user."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    for service in SERVICES:
+        if item.get_closest_marker(service) and (reason := _missing(service)):
+            if IN_CI:
+                pytest.fail(reason, pytrace=False)
+            item.add_marker(pytest.mark.skip(reason=reason))
+            return

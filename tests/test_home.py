@@ -7,13 +7,11 @@ import os
 import time
 
 import pytest
-import redis
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from campaign_portal.celery import app as celery_app
-from tests.conftest import IN_CI
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Role
 
@@ -174,12 +172,6 @@ def test_healthz_reports_an_unreachable_broker_quickly(settings, monkeypatch):
 @pytest.mark.redis
 def test_healthz_reports_a_reachable_broker(settings, monkeypatch):
     broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if IN_CI:
-            pytest.fail(f"needs Redis at {broker}: {exc}")
-        pytest.skip(f"needs Redis at {broker}: {exc}")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(celery_app.conf, "broker_url", broker)
 

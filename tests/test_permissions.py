@@ -15,7 +15,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from campaigns import importing
 from campaigns import services as campaign_services
 from campaigns.documents.extract import extract_directive_text, normalise_text
 from campaigns.models import (
@@ -27,14 +26,15 @@ from campaigns.models import (
     Obligation,
     StudyMaterial,
 )
+from campaigns.services import importing
 from reports import services as report_services
 from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
-from tests.campaigns.conftest import directive_kind, make_draft
 from tests.campaigns.reference_document import REFERENCE
 from tests.factories import MembershipFactory, UserFactory, kind
+from tests.plugins.directives import directive_kind, make_draft
 from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 # ---------------------------------------------------------------------------- every URL

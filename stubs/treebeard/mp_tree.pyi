@@ -24,4 +24,5 @@ class MP_Node(models.Model):
     objects: MP_NodeManager[Any]
     class Meta:
         abstract = True
+
     def __getattr__(self, name: str) -> Any: ...

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from campaigns.demo import REFERENCE, reference_parts
 from units.demo import DEMO_PASSWORD, seed_demo_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.browser.test_directive_journey import sign_in
 from tests.campaigns.reference_document import reference_docx
 from units.demo import seed_demo_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CORRECTED_SUPERIOR = "Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ"
 

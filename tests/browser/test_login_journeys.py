@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from units.demo import DEMO_LOGINS, DEMO_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 HOME_HEADINGS = {
     "admin": "Quản trị đơn vị và người dùng",

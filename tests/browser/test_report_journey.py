@@ -15,7 +15,7 @@ from campaigns.models import Directive
 from units.demo import DEMO_PASSWORD, seed_demo_world
 from units.models import Unit, User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

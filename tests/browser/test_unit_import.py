@@ -10,7 +10,7 @@ from units.demo import DEMO_PASSWORD
 from units.models import Unit
 from units.tabular import COLUMNS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def spreadsheet(path, rows: list[dict[str, object]]) -> str:

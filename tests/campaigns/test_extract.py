@@ -141,6 +141,7 @@ def test_reference_docx_rendered_by_the_portal_reads_back_the_same():
     _assert_reference(extract_directive_text(read_directive_file(data, "32-HD-BTGĐUK.docx")))
 
 
+@pytest.mark.slow
 def test_reference_pdf_rendered_by_the_portal_reads_back_the_same():
     """pdftotext -layout puts the two header columns side by side, numbers the pages and breaks
     every line; the result is the same as from the .txt."""

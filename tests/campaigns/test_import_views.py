@@ -380,6 +380,7 @@ def test_discarding_deletes_the_upload_and_its_file(
 # ---------------------------------------------------------------------------- outside issuers
 
 
+@pytest.mark.slow
 def test_a_directive_of_an_issuer_outside_the_portal_is_stored_under_its_name(demo, client_for):
     bithu = client_for(demo.users["bithu"])
     response = _upload(bithu, "huong-dan-05-quang-ngai.txt", OUTSIDE_DIRECTIVE.encode())
@@ -567,7 +568,7 @@ def test_markup_in_the_file_and_its_name_is_shown_as_text(demo, client_for):
 def test_the_issuer_is_a_portal_unit_only_where_the_symbol_code_and_the_place_agree(demo):
     """Every province's propaganda department writes "…/BTGTU": Quảng Ngãi's guidance is not
     Cần Thơ's, though the demo city department has that code."""
-    from campaigns.importing import issuer_match
+    from campaigns.selectors import issuer_match
 
     city = Unit.objects.get(code="TU-CT-BTG")
     assert issuer_match("52-HD/BTGTU", "Cần Thơ") == city
@@ -601,9 +602,8 @@ def test_a_new_campaign_takes_the_name_the_reader_gives_it_and_needs_one(demo, c
 
 def _confirm_directly(demo, **changes) -> Directive:
     """import_confirm as the review page calls it, for the reference read by bithu."""
-    from campaigns.importing import import_confirm, import_upload
     from campaigns.models import DirectiveKind
-    from campaigns.services import MilestoneData
+    from campaigns.services import MilestoneData, import_confirm, import_upload
 
     job = import_upload(
         actor=demo.users["bithu"], upload=SimpleUploadedFile(REFERENCE_NAME, REFERENCE_DOCX)
@@ -671,7 +671,7 @@ def test_a_milestone_outside_the_chosen_campaign_is_refused(demo):
 
 
 def test_a_material_link_without_a_scheme_is_stored_as_a_web_address(demo):
-    from campaigns.importing import _material_add
+    from campaigns.services.importing import _material_add
 
     campaign = _confirm_directly(demo).campaign
     _material_add(campaign, {"title": "Tác phẩm", "url": "www.tuyengiao.vn/cay-tre"})

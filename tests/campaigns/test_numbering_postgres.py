@@ -11,29 +11,16 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from campaigns import services
 from campaigns.models import Directive, DocumentCounter
-from tests.campaigns.conftest import directive_kind, make_draft
-from tests.conftest import IN_CI
+from tests.plugins.directives import directive_kind, make_draft
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 N = 8
 TIMEOUT = 120  # seconds a thread may take; each renders a PDF while the counter is locked
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture(autouse=True)
-def postgres(transactional_db):
-    if connection.vendor != "postgresql":
-        _unavailable("needs PostgreSQL (DATABASE_URL): row locks are what is tested")
 
 
 def _drafts(campaign, tree, users, count: int) -> list[Directive]:

@@ -124,6 +124,7 @@ def test_reference_recipients_join_the_hard_wrapped_line():
 # PDF ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_shows_header_lines_and_title(issued_text):
     text = _folded(issued_text)
     for expected in (
@@ -140,11 +141,13 @@ def test_pdf_shows_header_lines_and_title(issued_text):
         assert expected in text, expected
 
 
+@pytest.mark.slow
 def test_pdf_prints_number_and_date_on_the_same_line(issued_text):
     (line,) = [line for line in issued_text.splitlines() if NUMBER_LINE in line]
     assert DATE_LINE in line
 
 
+@pytest.mark.slow
 def test_pdf_prints_section_headings_in_order(issued_text):
     text = _folded(issued_text)
     positions = [text.find(heading) for heading in HEADINGS]
@@ -152,6 +155,7 @@ def test_pdf_prints_section_headings_in_order(issued_text):
     assert positions == sorted(positions)
 
 
+@pytest.mark.slow
 def test_pdf_prints_every_recipient_with_its_dash(issued_text):
     text = _folded(issued_text)
     for recipient in reference_recipients():
@@ -159,6 +163,7 @@ def test_pdf_prints_every_recipient_with_its_dash(issued_text):
         assert f"- {first_words}" in text, recipient
 
 
+@pytest.mark.slow
 def test_pdf_keeps_vietnamese_diacritics(issued_text):
     assert unicodedata.is_normalized("NFC", issued_text)
     text = _folded(issued_text)
@@ -168,6 +173,7 @@ def test_pdf_keeps_vietnamese_diacritics(issued_text):
     assert "thấm đượm tâm hồn, cốt cách và khí phách" in text
 
 
+@pytest.mark.slow
 def test_pdf_embeds_only_the_vendored_liberation_serif(issued_pdf):
     rows = _tool("pdffonts", str(issued_pdf)).splitlines()[2:]
     assert rows
@@ -179,6 +185,7 @@ def test_pdf_embeds_only_the_vendored_liberation_serif(issued_pdf):
     assert _embedded_font_families(issued_pdf.read_bytes()) == {"Liberation Serif"}
 
 
+@pytest.mark.slow
 def test_pdf_text_block_sits_inside_the_profile_margins(issued_pdf):
     profile = get_profile()
     words = _words(issued_pdf, page=2)
@@ -192,16 +199,19 @@ def test_pdf_text_block_sits_inside_the_profile_margins(issued_pdf):
     assert _mm((number[0] + number[2]) / 2) == pytest.approx(centre_mm, abs=0.5)
 
 
+@pytest.mark.slow
 def test_pdf_is_a4(issued_pdf):
     info = _tool("pdfinfo", str(issued_pdf))
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     assert (round(width), round(height)) == (595, 842)
 
 
+@pytest.mark.slow
 def test_pdf_title_is_the_context_title(issued_pdf):
     assert re.search(r"^Title:\s+32-HD-BTGĐUK$", _tool("pdfinfo", str(issued_pdf)), re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_page_numbers_start_on_page_two_at_the_top(issued_pdf):
     first_page = _pdf_text(issued_pdf, page=1)
     assert not re.fullmatch(r"\d+", _first_line(first_page))
@@ -210,6 +220,7 @@ def test_page_numbers_start_on_page_two_at_the_top(issued_pdf):
     assert _first_line(_pdf_text(issued_pdf, page=3)) == "3"
 
 
+@pytest.mark.slow
 def test_signature_page_also_carries_body_text(issued_pdf):
     pages = int(re.search(r"Pages:\s+(\d+)", _tool("pdfinfo", str(issued_pdf)))[1])
     last = _pdf_text(issued_pdf, page=pages)
@@ -217,6 +228,7 @@ def test_signature_page_also_carries_body_text(issued_pdf):
     assert any(line.strip() for line in body_lines)
 
 
+@pytest.mark.slow
 def test_draft_pdf_shows_the_draft_mark_on_every_page(draft_pdf):
     pages = int(re.search(r"Pages:\s+(\d+)", _tool("pdfinfo", str(draft_pdf)))[1])
     for page in range(1, pages + 1):
@@ -224,6 +236,7 @@ def test_draft_pdf_shows_the_draft_mark_on_every_page(draft_pdf):
         assert DRAFT_MARK in _folded(_pdf_text(draft_pdf, page=page, mode="-raw")), page
 
 
+@pytest.mark.slow
 def test_issued_pdf_has_no_draft_mark(issued_text):
     assert DRAFT_MARK not in _folded(issued_text)
 
@@ -335,6 +348,7 @@ def test_profile_values_reach_the_docx(changed_profile):
     assert [p.text for p in signature.paragraphs] == ["TRƯỞNG BAN", "", "", SIGNER_NAME]
 
 
+@pytest.mark.slow
 def test_profile_values_reach_the_pdf(changed_profile, issued_pdf, tmp_path):
     path = tmp_path / "bigger.pdf"
     path.write_bytes(render_pdf(reference_context(profile=changed_profile)))

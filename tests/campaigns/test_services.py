@@ -26,8 +26,8 @@ from campaigns.models import (
 )
 from campaigns.selectors import directive_document, recipient_statuses
 from campaigns.services import MilestoneData
-from tests.campaigns.conftest import BODY, directive_kind, make_draft
 from tests.factories import UnitFactory, kind
+from tests.plugins.directives import BODY, directive_kind, make_draft
 from units import services as unit_services
 from units.access import issuer_units_for
 from units.models import Unit
@@ -78,6 +78,7 @@ def _give_symbol_code(unit: Unit, code: str) -> None:
 # ---------------------------------------------------------------------------- numbering
 
 
+@pytest.mark.slow
 def test_first_issue_is_number_01_and_the_second_02(campaign, tree, users):
     first = _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2024, 3, 29))
     second = _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2024, 4, 2))
@@ -88,6 +89,7 @@ def test_first_issue_is_number_01_and_the_second_02(campaign, tree, users):
     assert directive_document(_reload(second)).number_line == "Số 02-HD/BTGĐUK"
 
 
+@pytest.mark.slow
 def test_numbers_run_per_issuer(campaign, tree, users):
     _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2024, 3, 29))
     _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2024, 3, 30))
@@ -99,6 +101,7 @@ def test_numbers_run_per_issuer(campaign, tree, users):
     assert committee.symbol == "01-HD/ĐUK"
 
 
+@pytest.mark.slow
 def test_numbers_run_per_kind(campaign, tree, users):
     _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2024, 3, 29))
     _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2024, 3, 30))
@@ -116,6 +119,7 @@ def test_numbers_run_per_kind(campaign, tree, users):
     assert guidance.symbol == "03-HD/BTGĐUK"
 
 
+@pytest.mark.slow
 def test_a_new_term_restarts_the_numbers(campaign, tree, users):
     _declare_terms(
         tree.bloc,
@@ -136,6 +140,7 @@ def test_a_new_term_restarts_the_numbers(campaign, tree, users):
     ]
 
 
+@pytest.mark.slow
 def test_a_term_declared_on_an_ancestor_holds_unless_a_nearer_unit_declares_one(
     campaign, tree, users
 ):
@@ -149,6 +154,7 @@ def test_a_term_declared_on_an_ancestor_holds_unless_a_nearer_unit_declares_one(
     assert (bloc_term.term_label, bloc_term.symbol) == ("Khối 2020 – 2025", "01-HD/BTGĐUK")
 
 
+@pytest.mark.slow
 def test_without_a_declared_term_there_is_one_sequence(campaign, tree, users):
     first = _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2020, 1, 10))
     later = _issue(campaign, tree.bloc_btg, users.staff, day=datetime.date(2026, 1, 10))
@@ -157,6 +163,7 @@ def test_without_a_declared_term_there_is_one_sequence(campaign, tree, users):
     assert (first.symbol, later.symbol) == ("01-HD/BTGĐUK", "02-HD/BTGĐUK")
 
 
+@pytest.mark.slow
 def test_numbers_do_not_restart_with_the_year(campaign, tree, users):
     _declare_terms(tree.city, ("2020 – 2025", datetime.date(2020, 10, 1), None))
 
@@ -166,6 +173,7 @@ def test_numbers_do_not_restart_with_the_year(campaign, tree, users):
     assert (december.symbol, january.symbol) == ("01-HD/BTGĐUK", "02-HD/BTGĐUK")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("last_number", "symbol"),
     [(9, "10-HD/BTGĐUK"), (99, "100-HD/BTGĐUK"), (12344, "12345-HD/BTGĐUK")],
@@ -181,6 +189,7 @@ def test_numbers_of_two_and_more_digits_are_not_padded(campaign, tree, users, la
     assert DocumentCounter.objects.get(issuer=tree.bloc_btg).last_number == last_number + 1
 
 
+@pytest.mark.slow
 def test_a_refused_issue_does_not_use_up_a_number(campaign, tree, users, draft):
     Directive.objects.filter(pk=draft.pk).update(body="")
     with pytest.raises(ValidationError):
@@ -194,6 +203,7 @@ def test_a_refused_issue_does_not_use_up_a_number(campaign, tree, users, draft):
 # ---------------------------------------------------------------------------- issuing freezes
 
 
+@pytest.mark.slow
 def test_issue_freezes_unit_names(tree, users, issued):
     pdf = _pdf_bytes(issued)
     today = timezone.localdate()
@@ -250,6 +260,7 @@ def test_issue_freezes_unit_names(tree, users, issued):
     )
 
 
+@pytest.mark.slow
 def test_issue_prints_the_recipients_names_of_the_day_of_issue(tree, users, draft):
     unit_services.unit_rename(
         actor=users.admin,
@@ -265,6 +276,7 @@ def test_issue_prints_the_recipients_names_of_the_day_of_issue(tree, users, draf
     assert _recipient(directive, tree.grassroots_b).unit_name == "Chi bộ Sở Ngoại vụ và Du lịch"
 
 
+@pytest.mark.slow
 def test_issue_stores_the_pdf_and_who_issued(users, issued):
     directive = _reload(issued)
 
@@ -294,6 +306,7 @@ def _snapshot(directive: Directive) -> tuple:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [
@@ -350,6 +363,7 @@ def test_an_issued_directive_refuses_every_change(tree, users, issued, change):
     assert _snapshot(issued) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [
@@ -439,6 +453,7 @@ def test_a_draft_without_recipients_cannot_be_issued(tree, users, draft):
     assert _reload(draft).status == Directive.Status.DRAFT
 
 
+@pytest.mark.slow
 def test_written_recipient_lines_alone_are_enough_to_issue(tree, users, draft):
     services.recipients_remove(
         actor=users.staff, directive=draft, unit_ids=[tree.grassroots_a.pk, tree.grassroots_b.pk]
@@ -485,6 +500,7 @@ def test_a_milestone_outside_the_campaign_is_refused(users, draft, milestone):
     assert _reload(draft).status == Directive.Status.DRAFT
 
 
+@pytest.mark.slow
 def test_a_milestone_on_the_campaigns_last_day_is_accepted(users, draft):
     services.milestones_replace(
         actor=users.staff,
@@ -592,6 +608,7 @@ def _obligations(directive: Directive) -> set[tuple[str, str, datetime.date | No
     )
 
 
+@pytest.mark.slow
 def test_issue_records_what_each_recipient_owes(issued):
     october_10 = datetime.date(2024, 10, 10)
 
@@ -608,6 +625,7 @@ def test_issue_records_what_each_recipient_owes(issued):
     assert not Obligation.objects.filter(fulfilled_at__isnull=False).exists()
 
 
+@pytest.mark.slow
 def test_report_milestones_bind_grassroots_or_other_units(campaign, tree, users):
     youth = UnitFactory(
         parent=tree.bloc, code="DUK-DOAN", name="Đoàn Khối", kind=kind("doan-the"), member_count=0
@@ -648,6 +666,7 @@ def test_report_milestones_bind_grassroots_or_other_units(campaign, tree, users)
     }
 
 
+@pytest.mark.slow
 def test_no_implementing_or_sessions_obligation_when_the_directive_asks_none(campaign, tree, users):
     directive = make_draft(
         campaign,
@@ -673,6 +692,7 @@ def received(tree, issued) -> DirectiveRecipient:
     return _recipient(issued, tree.grassroots_a)
 
 
+@pytest.mark.slow
 def test_implement_starts_a_plan_prefilled_from_the_received_directive(
     tree, users, issued, received
 ):
@@ -706,6 +726,7 @@ def test_implement_starts_a_plan_prefilled_from_the_received_directive(
     assert _recipient_units(plan) == {tree.cell_a1.pk, tree.cell_a2.pk}
 
 
+@pytest.mark.slow
 def test_implementing_twice_returns_the_same_draft(users, received):
     first = services.directive_implement(actor=users.secretary, recipient=received)
 
@@ -715,6 +736,7 @@ def test_implementing_twice_returns_the_same_draft(users, received):
     assert Directive.objects.filter(responds_to=received).count() == 1
 
 
+@pytest.mark.slow
 def test_issuing_the_plan_fulfils_the_parents_obligation(tree, users, issued, received):
     plan = services.directive_implement(actor=users.secretary, recipient=received)
     services.directive_update(actor=users.secretary, directive=plan, body=BODY)
@@ -743,6 +765,7 @@ def test_issuing_the_plan_fulfils_the_parents_obligation(tree, users, issued, re
     }
 
 
+@pytest.mark.slow
 def test_a_plan_draft_does_not_count_as_implemented(tree, users, issued, received):
     plan = services.directive_implement(actor=users.secretary, recipient=received)
 
@@ -752,6 +775,7 @@ def test_a_plan_draft_does_not_count_as_implemented(tree, users, issued, receive
     assert not statuses[tree.grassroots_a].implemented
 
 
+@pytest.mark.slow
 def test_a_plans_milestone_after_the_parents_last_deadline_is_refused(users, received):
     plan = services.directive_implement(actor=users.secretary, recipient=received)
     services.directive_update(actor=users.secretary, directive=plan, body=BODY)
@@ -771,6 +795,7 @@ def test_a_plans_milestone_after_the_parents_last_deadline_is_refused(users, rec
     assert _reload(plan).status == Directive.Status.DRAFT
 
 
+@pytest.mark.slow
 def test_a_plan_with_the_parents_own_month_deadline_can_be_issued(campaign, tree, users):
     """The parent's last deadline is "trong tháng 10/2024", i.e. 31/10/2024, after its briefing
     date: a plan that copies both deadlines stays inside the parent's window."""
@@ -800,6 +825,7 @@ def test_a_plan_with_the_parents_own_month_deadline_can_be_issued(campaign, tree
     ]
 
 
+@pytest.mark.slow
 def test_implement_starts_a_draft_for_a_unit_without_a_symbol_code(tree, users, issued):
     """The draft may lack the code: issue_problems reports "no_symbol" until it is written."""
     recipient = _recipient(issued, tree.grassroots_a)
@@ -815,6 +841,7 @@ def test_implement_starts_a_draft_for_a_unit_without_a_symbol_code(tree, users, 
 # ---------------------------------------------------------------------------- replacing
 
 
+@pytest.mark.slow
 def test_replace_starts_a_copy_that_replaces_the_issued_directive(tree, users, issued):
     copy = services.directive_replace(actor=users.staff, directive=issued)
 
@@ -829,6 +856,7 @@ def test_replace_starts_a_copy_that_replaces_the_issued_directive(tree, users, i
     assert Directive.objects.filter(replaces=issued).count() == 1
 
 
+@pytest.mark.slow
 def test_issuing_the_replacement_retires_the_old_directive_untouched(users, issued):
     pdf = _pdf_bytes(issued)
     pdf_name = _reload(issued).issued_pdf.name
@@ -921,6 +949,7 @@ def test_a_new_draft_is_prefilled_from_the_issuers_place_in_the_tree(campaign, t
 # ---------------------------------------------------------------------------- access
 
 
+@pytest.mark.slow
 def test_a_recipient_sees_the_issued_directive_and_an_outsider_does_not(users, issued):
     assert access_directive(users.secretary, issued.pk) == issued
     assert directives_visible_to(users.secretary).filter(pk=issued.pk).exists()
@@ -930,6 +959,7 @@ def test_a_recipient_sees_the_issued_directive_and_an_outsider_does_not(users, i
     assert not directives_visible_to(users.outsider).filter(pk=issued.pk).exists()
 
 
+@pytest.mark.slow
 def test_a_recipient_cannot_edit_the_directive_it_received(users, issued):
     with pytest.raises(Http404):
         access_directive(users.secretary, issued.pk, for_edit=True)
@@ -959,6 +989,7 @@ def test_issuer_units_are_the_users_units_and_their_organs(tree, users):
     assert not issuer_units_for(users.nobody).exists()
 
 
+@pytest.mark.slow
 def test_only_the_recipients_own_issuers_reach_its_recipient_row(tree, users, issued):
     row = _recipient(issued, tree.grassroots_a)
 
@@ -974,6 +1005,7 @@ def test_a_draft_recipient_row_cannot_be_implemented(tree, users, draft):
         access_recipient(users.secretary, _recipient(draft, tree.grassroots_a).pk)
 
 
+@pytest.mark.slow
 def test_a_campaign_is_seen_through_a_received_directive(users, campaign, issued):
     assert campaigns_visible_to(users.secretary).filter(pk=campaign.pk).exists()
     assert not campaigns_visible_to(users.secretary, for_edit=True).filter(pk=campaign.pk).exists()
@@ -981,6 +1013,7 @@ def test_a_campaign_is_seen_through_a_received_directive(users, campaign, issued
     assert not campaigns_visible_to(users.outsider).filter(pk=campaign.pk).exists()
 
 
+@pytest.mark.slow
 def test_a_committees_department_may_answer_a_directive_sent_to_the_committee(
     campaign, tree, users
 ):
@@ -1001,6 +1034,7 @@ def test_a_committees_department_may_answer_a_directive_sent_to_the_committee(
     assert recipient_statuses(parent)[0].implemented
 
 
+@pytest.mark.slow
 def test_a_unit_cannot_answer_for_a_recipient_it_does_not_speak_for(issued, tree, users):
     with pytest.raises(ValidationError) as exc:
         services.directive_implement(

@@ -30,7 +30,7 @@ from campaigns.models import (
     StudyMaterial,
 )
 from campaigns.selectors import Level
-from tests.campaigns.conftest import directive_kind, make_draft
+from tests.plugins.directives import directive_kind, make_draft
 from units.services import unit_rename, unit_tree_import
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +179,7 @@ def _state(directive: Directive) -> dict:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CHANGING_URLS)
 def test_an_issued_directive_cannot_be_changed_through_any_url(
     name, issued, tree, users, client_for
@@ -194,6 +195,7 @@ def test_an_issued_directive_cannot_be_changed_through_any_url(
     assert _state(issued) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", REFUSING_URLS)
 def test_the_same_submissions_do_change_a_draft(name, draft, tree, users, client_for):
     """The control for the test above: its submissions are ones that really write."""
@@ -206,6 +208,7 @@ def test_the_same_submissions_do_change_a_draft(name, draft, tree, users, client
     assert _state(draft) != before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", REFUSING_URLS)
 def test_editing_pages_send_an_issued_directive_back_with_the_reason(
     name, issued, tree, users, client_for
@@ -223,6 +226,7 @@ def test_editing_pages_send_an_issued_directive_back_with_the_reason(
         assert any(REFUSED in m for m in _messages(response))
 
 
+@pytest.mark.slow
 def test_a_replacement_is_a_new_draft_and_the_issued_directive_stays(issued, users, client_for):
     response = client_for(users.staff).post(_url("directive_replace", issued))
 
@@ -271,6 +275,7 @@ def _draft_through_the_pages(campaign, tree, users, client_for) -> Directive:
     return directive
 
 
+@pytest.mark.slow
 def test_renaming_units_after_issue_leaves_the_printed_names(
     campaign, tree, users, client_for, tmp_path
 ):
@@ -306,6 +311,7 @@ def test_renaming_units_after_issue_leaves_the_printed_names(
         assert "CÁC CƠ QUAN ĐẢNG THÀNH PHỐ" not in printed.upper()
 
 
+@pytest.mark.slow
 def test_the_word_file_of_an_issued_directive_carries_its_number(issued, users, client_for):
     response = client_for(users.staff).get(_url("directive_docx", issued))
 
@@ -535,6 +541,7 @@ def test_issuing_needs_the_confirmation(draft, users, client_for):
     assert Directive.objects.get(pk=draft.pk).is_draft
 
 
+@pytest.mark.slow
 def test_issuing_numbers_the_directive_and_shows_it(draft, users, client_for):
     response = client_for(users.staff).post(
         _url("directive_issue", draft), {"confirm": "on"}, follow=True
@@ -675,6 +682,7 @@ def test_a_month_that_does_not_exist_is_refused(draft, users, client_for):
 # ---------------------------------------------------------------------------- implementing
 
 
+@pytest.mark.slow
 def test_a_secretary_implements_a_received_directive_and_the_issuer_sees_it(
     issued, tree, users, client_for
 ):
@@ -710,6 +718,7 @@ def test_a_secretary_implements_a_received_directive_and_the_issuer_sees_it(
     assert "Chưa ban hành" in _recipient_row(parent_page, tree.grassroots_b)
 
 
+@pytest.mark.slow
 def test_implementing_as_a_unit_the_user_does_not_hold_is_not_found(
     issued, tree, users, client_for
 ):
@@ -723,6 +732,7 @@ def test_implementing_as_a_unit_the_user_does_not_hold_is_not_found(
     assert not Directive.objects.filter(responds_to=row).exists()
 
 
+@pytest.mark.slow
 def test_implementing_twice_opens_the_same_draft(issued, tree, users, client_for):
     secretary = client_for(users.secretary)
     row = DirectiveRecipient.objects.get(directive=issued, unit=tree.grassroots_a)
@@ -757,6 +767,7 @@ def test_a_program_is_not_accepted_as_study_material(campaign, users, client_for
     assert not StudyMaterial.objects.exists()
 
 
+@pytest.mark.slow
 def test_an_uploaded_pdf_is_served_only_to_those_who_see_the_campaign(
     issued, tree, users, client_for
 ):

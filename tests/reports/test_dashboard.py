@@ -14,11 +14,11 @@ from django.urls import reverse
 from campaigns import services as campaign_services
 from campaigns.selectors import Level
 from reports.models import StudySession
-from tests.campaigns.conftest import make_draft
+from tests.plugins.directives import make_draft
 from units.models import Unit
 from units.services import unit_tree_import
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def _dashboard(unit, campaign) -> str:
@@ -76,7 +76,6 @@ def _queries(client, url: str) -> tuple[int, str]:
     return len(captured.captured_queries), response.text
 
 
-@pytest.mark.slow
 def test_dashboard_queries_are_the_same_for_10_and_2000_units(campaign, tree, users, client_for):
     client = client_for(users.leader)
     few = _add_cells(tree.bloc, 8, start=1)

@@ -14,14 +14,15 @@ from openpyxl import load_workbook
 
 from campaigns.models import Obligation
 from reports import services
-from reports.documents import render_report_pdf, report_document_html
+from reports.documents import report_document_html
+from reports.documents import report_document_pdf as render_report_pdf
 from reports.exports import COLUMNS, HEADER_ROW, HEADERS, TOTAL_LABEL, XLSX_TYPE, dashboard_xlsx
 from reports.figures import rollup
 from reports.models import ProgressReport, StudySession
 from tests.reports.test_figures import HCM, TODAY, log, submit
 from units.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 HEADINGS = [
     "I- CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN",

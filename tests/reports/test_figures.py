@@ -15,7 +15,7 @@ from reports.models import ProgressReport, StudySession
 from tests.factories import UnitFactory
 from units import services as unit_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 TODAY = datetime.date(2024, 10, 20)  # after both report deadlines
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

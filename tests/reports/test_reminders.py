@@ -25,8 +25,8 @@ from reports import services
 from reports.models import Digest, Notification, Reminder
 from reports.reminders import cancel_done, digest_send, reminders_scan
 from reports.tasks import scan_reminders, send_digests
-from tests.campaigns.conftest import BODY, make_draft
 from tests.factories import MembershipFactory, UserFactory
+from tests.plugins.directives import BODY, make_draft
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,7 @@ def guidance(current, tree, users, b_staff):
 # ---------------------------------------------------------------------------- who gets what
 
 
+@pytest.mark.slow
 def test_three_days_before_each_responsible_user_gets_one_digest_of_their_units_items(
     guidance, users, b_staff, mailoutbox
 ):
@@ -206,6 +207,7 @@ def test_three_days_before_each_responsible_user_gets_one_digest_of_their_units_
     assert Notification.objects.filter(user=users.secretary).count() == 3
 
 
+@pytest.mark.slow
 def test_what_a_unit_has_done_is_not_reminded(guidance, current, tree, users, b_staff, mailoutbox):
     issue_plan(guidance, tree, users)  # grassroots_a's implementing obligation met
     hold_session(current, tree.grassroots_b)
@@ -228,6 +230,7 @@ def test_what_a_unit_has_done_is_not_reminded(guidance, current, tree, users, b_
     ).exists()
 
 
+@pytest.mark.slow
 def test_one_digest_a_day_for_a_user_of_two_units_and_two_directives(
     guidance, current, tree, users, b_staff, mailoutbox
 ):
@@ -258,6 +261,7 @@ def test_one_digest_a_day_for_a_user_of_two_units_and_two_directives(
     assert the_mail_to(mailoutbox, b_staff).subject.endswith(": 3 việc cần làm")
 
 
+@pytest.mark.slow
 def test_an_ended_membership_is_not_reminded(guidance, users, b_staff, mailoutbox):
     b_staff.memberships.update(end_date=days(-1))
 
@@ -269,6 +273,7 @@ def test_an_ended_membership_is_not_reminded(guidance, users, b_staff, mailoutbo
 # ---------------------------------------------------------------------------- which days
 
 
+@pytest.mark.slow
 def test_running_again_the_same_day_sends_and_creates_nothing(guidance, users, mailoutbox):
     run()
     rows = (Reminder.objects.count(), Digest.objects.count(), Notification.objects.count())
@@ -284,6 +289,7 @@ def test_running_again_the_same_day_sends_and_creates_nothing(guidance, users, m
     assert (Reminder.objects.count(), Digest.objects.count(), Notification.objects.count()) == rows
 
 
+@pytest.mark.slow
 def test_a_new_digest_comes_on_each_offset_day_and_none_between(
     guidance, users, b_staff, mailoutbox
 ):
@@ -315,6 +321,7 @@ def test_a_new_digest_comes_on_each_offset_day_and_none_between(
     ) == [-3, -1, 0, 1]
 
 
+@pytest.mark.slow
 def test_a_directive_entered_long_after_its_deadline_gets_one_overdue_notice(
     current, tree, users, b_staff, mailoutbox
 ):
@@ -336,6 +343,7 @@ def test_a_directive_entered_long_after_its_deadline_gets_one_overdue_notice(
     assert Reminder.objects.count() == 2
 
 
+@pytest.mark.slow
 def test_the_offsets_come_from_settings(guidance, users, settings, mailoutbox):
     settings.REMINDER_OFFSETS = [-2, 0]
 
@@ -351,6 +359,7 @@ def test_the_offsets_come_from_settings(guidance, users, settings, mailoutbox):
     assert len(mailoutbox) == 2
 
 
+@pytest.mark.slow
 def test_a_digest_lists_each_item_once_after_days_when_none_was_sent(guidance, users, mailoutbox):
     """Day 0's digests never left (SMTP down, retries exhausted); on day 2 the new offset's
     digest must not list every item twice."""
@@ -368,6 +377,7 @@ def test_a_digest_lists_each_item_once_after_days_when_none_was_sent(guidance, u
 # ---------------------------------------------------------------------------- done before sent
 
 
+@pytest.mark.slow
 def test_a_reminder_done_before_the_next_scan_is_cancelled_and_not_sent(
     guidance, tree, users, b_staff, mailoutbox
 ):
@@ -385,6 +395,7 @@ def test_a_reminder_done_before_the_next_scan_is_cancelled_and_not_sent(
     assert not Notification.objects.filter(reminder=reminder).exists()
 
 
+@pytest.mark.slow
 def test_a_reminder_done_before_its_digest_leaves_is_not_sent(
     guidance, tree, users, b_staff, mailoutbox
 ):
@@ -404,6 +415,7 @@ def test_a_reminder_done_before_its_digest_leaves_is_not_sent(
     assert not Notification.objects.filter(reminder=reminder).exists()
 
 
+@pytest.mark.slow
 def test_a_batch_sends_what_is_scheduled_when_each_digest_leaves_not_what_it_first_read(
     guidance, tree, users, b_staff, mailoutbox
 ):
@@ -434,6 +446,7 @@ def test_a_batch_sends_what_is_scheduled_when_each_digest_leaves_not_what_it_fir
 # ---------------------------------------------------------------------------- the command
 
 
+@pytest.mark.slow
 def test_dry_run_counts_and_changes_nothing(guidance, mailoutbox):
     output = run("--dry-run")
 
@@ -452,6 +465,7 @@ def test_dry_run_counts_and_changes_nothing(guidance, mailoutbox):
     assert Reminder.objects.count() == 6
 
 
+@pytest.mark.slow
 def test_a_malformed_date_is_refused(guidance, mailoutbox):
     with pytest.raises(CommandError, match=r"^Ngày phải có dạng YYYY-MM-DD\.$"):
         run("--date", "2024-13-01")
@@ -463,6 +477,7 @@ def test_a_malformed_date_is_refused(guidance, mailoutbox):
 # ---------------------------------------------------------------------------- sending
 
 
+@pytest.mark.slow
 def test_sending_a_digest_twice_sends_one_mail(guidance, users, mailoutbox):
     result = reminders_scan()
     digest = Digest.objects.get(user=users.secretary)
@@ -479,6 +494,7 @@ def test_sending_a_digest_twice_sends_one_mail(guidance, users, mailoutbox):
     assert Notification.objects.filter(user=users.secretary).count() == 3
 
 
+@pytest.mark.slow
 def test_a_user_without_e_mail_is_reminded_in_the_bell_only(
     guidance, users, b_staff, client_for, mailoutbox
 ):
@@ -501,6 +517,7 @@ def test_a_user_without_e_mail_is_reminded_in_the_bell_only(
 # ---------------------------------------------------------------------------- the bell
 
 
+@pytest.mark.slow
 def test_the_bell_counts_lists_and_marks_read(guidance, users, client_for):
     client = client_for(users.secretary)
     assert badge(client) is None
@@ -531,6 +548,7 @@ def test_the_bell_counts_lists_and_marks_read(guidance, users, client_for):
     assert badge(client) is None
 
 
+@pytest.mark.slow
 def test_nobody_marks_someone_elses_notification(guidance, users, b_staff, client_for):
     run()
     theirs = Notification.objects.filter(user=users.secretary).first()
@@ -564,6 +582,7 @@ def test_the_daily_scan_is_scheduled_at_seven_hanoi_time():
     assert str(crontab.timezone) == "Asia/Ho_Chi_Minh"
 
 
+@pytest.mark.slow
 def test_the_scan_task_sends_the_digests(guidance, users, b_staff, mailoutbox):
     assert scan_reminders.delay().get() == {"skipped": False, "created": 6, "digests": 2}
 

@@ -21,7 +21,7 @@ from reports.models import ProgressReport, PropagandaItem, SessionAttachment, St
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 PDF = b"%PDF-1.4\n% bien ban sinh hoat chi bo\n%%EOF\n"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from units.demo import DEMO_LOGINS, DEMO_PASSWORD
 from units.models import Membership, Role, Unit, UnitNameRecord, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def seed() -> str:

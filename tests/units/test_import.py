@@ -637,7 +637,7 @@ def test_an_unexpected_failure_marks_the_import_failed_and_imports_nothing(
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("units.services._apply_import", broken)
+    monkeypatch.setattr("units.services.tree_import._apply_import", broken)
     job = UnitImport.objects.create(
         created_by=users.admin,
         file_name="them.xlsx",

@@ -1,5 +1,5 @@
 """Campaign fixtures on the shared tree: a campaign of the bloc and a complete draft of its
-Propaganda Department, ready to issue to both grassroots organisations."""
+Propaganda Department, ready to issue to both grassroots organisations; `make_draft` for more."""
 
 from __future__ import annotations
 

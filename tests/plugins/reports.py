@@ -1,4 +1,4 @@
-"""The campaign fixtures of tests/campaigns, and a directive cascade with known numbers.
+"""A directive cascade with known numbers, on the campaign fixtures of `directives`.
 
 bloc_btg issues a guidance to grassroots_a and grassroots_b (report due 10/10/2024);
 grassroots_a answers with a plan to its cells cell_a1 (20 members) and cell_a2 (15 members),
@@ -14,11 +14,11 @@ import pytest
 
 from campaigns import services as campaign_services
 from campaigns.models import Milestone
-from tests.campaigns.conftest import BODY, campaign, draft, issued, make_draft  # noqa: F401
+from tests.plugins.directives import BODY
 
 
 @pytest.fixture
-def cascade(issued, tree, users) -> SimpleNamespace:  # noqa: F811 - the imported fixture
+def cascade(issued, tree, users) -> SimpleNamespace:
     tree.grassroots_a.symbol_code = "ĐU"
     tree.grassroots_a.save(update_fields=["symbol_code"])
     recipient = issued.recipients.get(unit=tree.grassroots_a)
