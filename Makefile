@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; see README.md.
-.PHONY: run test test-fast lint format vendor
+.PHONY: run test test-fast mutations lint format vendor
 
 run:
 	scripts/bootstrap run
@@ -14,6 +14,10 @@ test:
 # walk), on SQLite whatever DATABASE_URL or CI say.
 test-fast:
 	env -u CI -u DATABASE_URL scripts/test -m "not slow"
+
+# Every patch in tests/mutations/ breaks a guarantee; its named tests must fail (CI runs it).
+mutations:
+	scripts/mutations
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/djlint templates --check
