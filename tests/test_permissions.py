@@ -3,36 +3,43 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.urls import reverse
 
 from campaigns import services as campaign_services
-from campaigns.documents.extract import extract_directive_text, normalise_text
 from campaigns.models import (
     Campaign,
     Directive,
-    DirectiveImport,
     DirectiveRecipient,
-    Milestone,
     Obligation,
     StudyMaterial,
 )
 from campaigns.services import importing
 from reports import services as report_services
 from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
-from tests.campaigns.reference_document import REFERENCE
-from tests.factories import MembershipFactory, UserFactory, kind
+from tests.factories import MembershipFactory, UserFactory
 from tests.plugins.directives import directive_kind, make_draft
-from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
+from tests.walk import (
+    POST_ONLY,
+    READ_ONLY,
+    ROUTES,
+    WITH_OBJECT,
+    Route,
+    bloc_campaign,
+    bloc_draft,
+    bloc_issued,
+    once,
+    post_data,
+    received_file,
+    snapshot,
+)
+from units.models import Membership, Role, Unit, UnitImport, User
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -40,45 +47,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 # ---------------------------------------------------------------------------- every URL
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str  # namespaced, e.g. "units:unit_detail"; "" for an unnamed pattern
-    route: str
-    kwargs: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return self.name or self.route
-
-
-SKIPPED_NAMESPACES = {"admin"}  # Django's admin checks is_staff itself
-SKIPPED_PREFIXES = ("static/", "media/")
-
-
-def _walk(patterns, namespace: str = "", route: str = "", kwargs=()) -> Iterator[Route]:
-    for entry in patterns:
-        here = route + str(entry.pattern)
-        names = tuple(entry.pattern.regex.groupindex)
-        if here.lstrip("^").startswith(SKIPPED_PREFIXES):
-            continue
-        if isinstance(entry, URLResolver):
-            if entry.namespace in SKIPPED_NAMESPACES:
-                continue
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, inner, here, kwargs + names)
-        elif isinstance(entry, URLPattern):
-            yield Route(f"{namespace}{entry.name}" if entry.name else "", here, kwargs + names)
-
-
-ROUTES = list(_walk(get_resolver().url_patterns))
 PUBLIC = {"login", "healthz"}
-WITH_OBJECT = [r for r in ROUTES if r.kwargs]
-
-
-def _once(w: SimpleNamespace, key: str, build: Callable[[], object]):
-    """Build an object once per test: several URLs and specs share it."""
-    if key not in w.built:
-        w.built[key] = build()
-    return w.built[key]
 
 
 def _outside_unit(w: SimpleNamespace) -> int:
@@ -103,11 +72,11 @@ def _outside_staff(w: SimpleNamespace) -> User:
         MembershipFactory(user=user, unit=w.tree.other_bloc, role=Role.STAFF)
         return user
 
-    return _once(w, "outside_staff", build)
+    return once(w, "outside_staff", build)
 
 
 def _outside_campaign_object(w: SimpleNamespace) -> Campaign:
-    return _once(
+    return once(
         w,
         "outside_campaign",
         lambda: campaign_services.campaign_create(
@@ -138,11 +107,11 @@ def _outside_draft_object(w: SimpleNamespace, key: str = "outside_draft") -> Dir
         )
         return draft
 
-    return _once(w, key, build)
+    return once(w, key, build)
 
 
 def _outside_issued_object(w: SimpleNamespace) -> Directive:
-    return _once(
+    return once(
         w,
         "outside_issued",
         lambda: campaign_services.directive_issue(
@@ -151,22 +120,10 @@ def _outside_issued_object(w: SimpleNamespace) -> Directive:
     )
 
 
-def _received_file(user: User, name: str) -> DirectiveImport:
-    """The reference directive uploaded as a file by `user`, read and waiting for review."""
-    text = normalise_text(REFERENCE.read_text(encoding="utf-8"))
-    return DirectiveImport.objects.create(
-        created_by=user,
-        file=ContentFile(REFERENCE.read_bytes(), name=name),
-        original_name=name,
-        text=text,
-        data=extract_directive_text(text),
-    )
-
-
 def _imported(user: User, units: list[Unit], campaign: Campaign | None = None) -> Directive:
     """The reference directive received as a file by `units` and confirmed by `user`, as from
     an issuer outside the portal: only its recipients make it visible."""
-    job = _received_file(user, "huong-dan-32.txt")
+    job = received_file(user, "huong-dan-32.txt")
     data = job.data
     return importing.import_confirm(
         actor=user,
@@ -189,14 +146,14 @@ def _imported(user: User, units: list[Unit], campaign: Campaign | None = None) -
 
 
 def _outside_received_file(w: SimpleNamespace) -> int:
-    return _once(
-        w, "outside_received_file", lambda: _received_file(_outside_staff(w), "huong-dan.txt")
+    return once(
+        w, "outside_received_file", lambda: received_file(_outside_staff(w), "huong-dan.txt")
     ).pk
 
 
 def _outside_imported(w: SimpleNamespace) -> int:
     """A directive the other bloc received as a file, with the file kept."""
-    return _once(
+    return once(
         w,
         "outside_imported",
         lambda: _imported(
@@ -242,7 +199,7 @@ def _outside_grassroots(w: SimpleNamespace) -> int:
 
 
 def _outside_session_object(w: SimpleNamespace) -> StudySession:
-    return _once(
+    return once(
         w,
         "outside_session",
         lambda: report_services.session_create(
@@ -262,7 +219,7 @@ def _outside_session(w: SimpleNamespace) -> int:
 
 
 def _outside_propaganda(w: SimpleNamespace) -> int:
-    return _once(
+    return once(
         w,
         "outside_propaganda",
         lambda: report_services.propaganda_create(
@@ -290,7 +247,7 @@ def _outside_obligation(w: SimpleNamespace) -> int:
 
 
 def _outside_report_object(w: SimpleNamespace) -> ProgressReport:
-    return _once(
+    return once(
         w,
         "outside_report",
         lambda: report_services.report_start(
@@ -392,43 +349,6 @@ def _outside_owner(route: Route, world: SimpleNamespace) -> User:
     return owner(world)
 
 
-# Pages that show an object and change nothing, whatever is posted to them.
-READ_ONLY = {
-    "units:unit_detail",
-    "units:unit_export",
-    "units:import_detail",
-    "campaigns:campaign_detail",
-    "campaigns:material_file",
-    "campaigns:directive_detail",
-    "campaigns:directive_preview",
-    "campaigns:directive_pdf",
-    "campaigns:directive_docx",
-    "campaigns:directive_history",
-    "campaigns:directive_source",
-    "reports:unit_work",
-    "reports:attachment_file",
-    "reports:report_detail",
-    "reports:dashboard",
-    "reports:report_pdf",
-    "reports:dashboard_xlsx",
-}
-
-# Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.
-POST_ONLY = {
-    "campaigns:material_delete",
-    "campaigns:directive_preview",
-    "campaigns:directive_delete",
-    "campaigns:directive_replace",
-    "campaigns:directive_implement",
-    "campaigns:import_discard",
-    "reports:session_delete",
-    "reports:propaganda_delete",
-    "reports:report_start",
-    "reports:report_review",
-    "reports:notification_read",
-}
-
-
 def _outside_kwargs(route: Route, world: SimpleNamespace) -> dict[str, int]:
     getters = OUTSIDE_OBJECTS.get(route.name, {})
     missing = [k for k in route.kwargs if k not in getters]
@@ -442,191 +362,6 @@ def _outside_kwargs(route: Route, world: SimpleNamespace) -> dict[str, int]:
 
 def _url(route: Route, world: SimpleNamespace) -> str:
     return reverse(route.name, kwargs=_outside_kwargs(route, world))
-
-
-def _post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
-    """A valid submission for every form of the URL's app, so a missing gatekeeper would really
-    write. Apps use the same field names for different things (`kind`), hence one set per app."""
-    if route.name.startswith("campaigns:"):
-        return _campaign_post_data(route, world.tree)
-    if route.name.startswith("reports:"):
-        return _report_post_data()
-    return _unit_post_data(world.tree)
-
-
-def _report_post_data() -> dict[str, str]:
-    return {
-        # SessionForm
-        "held_on": "2024-05-03",
-        "form": StudySession.Form.THEMATIC,
-        "topic": "Chủ đề do người ngoài đặt",
-        "presenter": "",
-        "members_present": "5",
-        "officials_present": "0",
-        "youth_present": "0",
-        "others_present": "0",
-        "reflections": "3",
-        "minutes": "",
-        # PropagandaForm
-        "published_on": "2024-05-04",
-        "kind": PropagandaItem.Kind.NEWS,
-        "channel": PropagandaItem.Channel.WEBSITE,
-        "title": "Tin do người ngoài viết",
-        "url": "https://example.vn/tin",
-        "reach": "",
-        # ReportForm
-        "assessment": "Đánh giá do người ngoài viết.",
-        "strengths": "",
-        "limits": "",
-        "proposals": "",
-        # ReviewForm
-        "decision": "accept",
-        "comment": "",
-    }
-
-
-def _unit_post_data(tree) -> dict[str, str]:
-    today = timezone.localdate().isoformat()
-    return {
-        "code": "XAM-NHAP",
-        "name": "Tên do người ngoài đặt",
-        "short_name": "",
-        "symbol_code": "",
-        "kind": str(kind("chi-bo").pk),
-        "place_name": "Hà Nội",
-        "member_count": "999",
-        "official_count": "0",
-        "youth_count": "0",
-        "other_count": "0",
-        "is_active": "on",
-        "effective_date": today,
-        "target_code": tree.other_bloc.code,
-        "username": "xam_nhap",
-        "full_name": "Người Xâm Nhập",
-        "email": "xam@example.vn",
-        "password": "Mat-khau-rat-dai-2024",
-        "role": Role.ADMIN,
-        "position": "",
-        "start_date": "",
-        "end_date": today,
-    }
-
-
-def _campaign_post_data(route: Route, tree) -> dict[str, str]:
-    data = {
-        # CampaignForm (and MaterialForm's title)
-        "title": "Tên do người ngoài đặt",
-        "subject": "Trích yếu do người ngoài viết",
-        "summary": "Người ngoài đã sửa.",
-        "start_date": "2024-01-01",
-        "end_date": "2025-12-31",
-        # DirectiveForm
-        "kind": str(directive_kind("CV").pk),
-        "superior_body": "Cơ quan do người ngoài đặt",
-        "issuing_body": "Ban do người ngoài đặt",
-        "symbol_code": "XAMNHAP",
-        "place": "Hà Nội",
-        "issue_date": "2024-04-01",
-        "basis": "",
-        "body": "I- NỘI DUNG DO NGƯỜI NGOÀI VIẾT",
-        "audience": "",
-        "recipient_lines": "",
-        "signing_authority": "",
-        "signer_position": "Người ngoài",
-        "signer_name": "Người Xâm Nhập",
-        "requires_implementing": "on",
-        # RecipientsForm: a unit of the directive's own issuer that is not yet a recipient
-        "codes": tree.other_cell.code,
-        # MilestoneFormSet
-        "m-TOTAL_FORMS": "1",
-        "m-INITIAL_FORMS": "0",
-        "m-MIN_NUM_FORMS": "0",
-        "m-MAX_NUM_FORMS": "1000",
-        "m-0-kind": Milestone.Kind.BRIEFING,
-        "m-0-title": "Hội nghị do người ngoài đặt",
-        "m-0-due_date": "2024-05-05",
-        "m-0-due_month": "",
-        "m-0-applies_to": Milestone.Applies.ALL,
-        # IssueForm
-        "confirm": "on",
-        # MaterialForm
-        "url": "https://example.vn/xam-nhap",
-    }
-    if route.name == "campaigns:material_add":
-        data["kind"] = StudyMaterial.Kind.OTHER
-    if route.name == "campaigns:import_review":
-        # ImportReviewForm: the file confirmed as an official letter (CV) of an issuer outside
-        # the portal, received by the other bloc's committee (its staff's own unit).
-        data["symbol"] = "15-CV/XAMNHAP"
-        data["issuer_name"] = "Cơ quan do người ngoài đặt"
-        data["units"] = str(tree.other_bloc.pk)
-        data["campaign_title"] = "Đợt do người ngoài đặt"
-    return data
-
-
-def _snapshot() -> dict[str, list]:
-    return {
-        "units": list(
-            Unit.objects.order_by("pk").values_list(
-                "pk", "code", "name", "short_name", "symbol_code", "path", "depth", "numchild",
-                "kind_id", "member_count", "is_active", "name_since",
-            )
-        ),
-        "names": list(UnitNameRecord.objects.order_by("pk").values_list("pk", "unit_id", "name")),
-        "memberships": list(
-            Membership.objects.order_by("pk").values_list(
-                "pk", "user_id", "unit_id", "role", "start_date", "end_date"
-            )
-        ),
-        "users": list(User.objects.order_by("pk").values_list("pk", "username", "is_active")),
-        "imports": list(UnitImport.objects.order_by("pk").values_list("pk", "status")),
-        "received_files": list(
-            DirectiveImport.objects.order_by("pk").values_list("pk", "created_by_id", "file")
-        ),
-        "campaigns": list(
-            Campaign.objects.order_by("pk").values_list(
-                "pk", "owner_id", "title", "subject", "summary", "start_date", "end_date"
-            )
-        ),
-        "directives": list(
-            Directive.objects.order_by("pk").values_list(
-                "pk", "status", "number", "symbol", "kind_id", "subject", "body", "symbol_code",
-                "issue_date", "signer_name", "issued_pdf", "updated_at",
-            )
-        ),
-        "recipients": list(
-            DirectiveRecipient.objects.order_by("pk").values_list(
-                "pk", "directive_id", "unit_id", "unit_name"
-            )
-        ),
-        "milestones": list(
-            Milestone.objects.order_by("pk").values_list(
-                "pk", "directive_id", "kind", "title", "due_date", "due_month"
-            )
-        ),
-        "obligations": list(
-            Obligation.objects.order_by("pk").values_list("pk", "recipient_id", "fulfilled_at")
-        ),
-        "materials": list(
-            StudyMaterial.objects.order_by("pk").values_list(
-                "pk", "campaign_id", "title", "url", "file"
-            )
-        ),
-        "sessions": list(
-            StudySession.objects.order_by("pk").values_list(
-                "pk", "unit_id", "held_on", "form", "members_present", "reflections", "updated_at"
-            )
-        ),
-        "propaganda": list(PropagandaItem.objects.order_by("pk").values_list("pk", "title")),
-        "notifications": list(
-            Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")
-        ),
-        "reports": list(
-            ProgressReport.objects.order_by("pk").values_list(
-                "pk", "status", "assessment", "updated_at"
-            )
-        ),
-    }  # fmt: skip
 
 
 @pytest.fixture
@@ -665,7 +400,7 @@ def test_outside_objects_are_real_pages_for_their_own_users(route, world, client
     response = client.get(url)
     if route.name in POST_ONLY:
         assert response.status_code == 405
-        assert client.post(url, _post_data(route, world)).status_code in {200, 302}
+        assert client.post(url, post_data(route, world)).status_code in {200, 302}
     else:
         assert response.status_code == 200
 
@@ -676,12 +411,12 @@ def test_the_submission_changes_an_outside_object_for_its_own_user(route, world,
     write, so a page that lost its gatekeeper would write too."""
     client = client_for(_outside_owner(route, world))
     url = _url(route, world)
-    before = _snapshot()
+    before = snapshot()
 
-    response = client.post(url, _post_data(route, world))
+    response = client.post(url, post_data(route, world))
 
     assert response.status_code == 302
-    assert _snapshot() != before
+    assert snapshot() != before
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -707,52 +442,14 @@ def test_objects_outside_the_users_subtree_are_not_found_and_unchanged(
 ):
     url = _url(route, world)
     client = client_for(getattr(world.users, who))
-    before = _snapshot()
+    before = snapshot()
 
     assert client.get(url).status_code == (405 if route.name in POST_ONLY else 404)
-    assert client.post(url, _post_data(route, world)).status_code == 404
-    assert _snapshot() == before
+    assert client.post(url, post_data(route, world)).status_code == 404
+    assert snapshot() == before
 
 
 # ---------------------------------------------------------------------------- inside the tree
-
-
-def _bloc_campaign(w: SimpleNamespace) -> Campaign:
-    return _once(
-        w,
-        "campaign",
-        lambda: campaign_services.campaign_create(
-            actor=w.users.staff,
-            owner=w.tree.bloc,
-            title="Tác phẩm “Cây tre Việt Nam”",
-            subject="Đợt sinh hoạt chính trị, tư tưởng về tác phẩm “Cây tre Việt Nam”.",
-            start_date=datetime.date(2024, 3, 1),
-            end_date=datetime.date(2024, 12, 31),
-        ),
-    )
-
-
-def _bloc_draft(w: SimpleNamespace, key: str = "draft") -> Directive:
-    """The bloc Propaganda Department's draft, to both grassroots organisations."""
-
-    def build() -> Directive:
-        draft = make_draft(_bloc_campaign(w), w.tree.bloc_btg, w.users.staff)
-        campaign_services.recipients_add(
-            actor=w.users.staff, directive=draft, units=[w.tree.grassroots_a, w.tree.grassroots_b]
-        )
-        return draft
-
-    return _once(w, key, build)
-
-
-def _bloc_issued(w: SimpleNamespace) -> Directive:
-    return _once(
-        w,
-        "issued",
-        lambda: campaign_services.directive_issue(
-            actor=w.users.staff, directive=_bloc_draft(w, key="to_issue")
-        ),
-    )
 
 
 def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
@@ -767,20 +464,20 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
     if what == "unit":
         return {"pk": getattr(world.tree, name).pk}
     if spec == "campaign:bloc":
-        return {"pk": _bloc_campaign(world).pk}
+        return {"pk": bloc_campaign(world).pk}
     if spec == "campaign:issued":
-        return {"pk": _bloc_issued(world).campaign_id}
+        return {"pk": bloc_issued(world).campaign_id}
     if spec == "directive:draft":
-        return {"pk": _bloc_draft(world).pk}
+        return {"pk": bloc_draft(world).pk}
     if spec == "directive:issued":
-        return {"pk": _bloc_issued(world).pk}
+        return {"pk": bloc_issued(world).pk}
     if spec == "directive:imported":
         return {"pk": _imported(world.users.secretary, [world.tree.grassroots_a]).pk}
     user = getattr(world.users, name)
     if what == "membership":
         return {"pk": Membership.objects.get(user=user).pk}
     if what == "received_file":
-        return {"pk": _received_file(user, "huong-dan.txt").pk}
+        return {"pk": received_file(user, "huong-dan.txt").pk}
     if what == "import":
         return {
             "pk": UnitImport.objects.create(created_by=user, file_name="a.csv", content=b"x").pk

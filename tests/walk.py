@@ -1,0 +1,352 @@
+"""What the permission walks share: every URL, a valid submission per app, a row snapshot."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from campaigns import services as campaign_services
+from campaigns.documents.extract import extract_directive_text, normalise_text
+from campaigns.models import (
+    Campaign,
+    Directive,
+    DirectiveImport,
+    DirectiveRecipient,
+    Milestone,
+    Obligation,
+    StudyMaterial,
+)
+from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
+from tests.campaigns.reference_document import REFERENCE
+from tests.factories import kind
+from tests.plugins.directives import directive_kind, make_draft
+from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
+
+# ---------------------------------------------------------------------------- every URL
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced, e.g. "units:unit_detail"; "" for an unnamed pattern
+    route: str
+    kwargs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name or self.route
+
+
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin checks is_staff itself
+SKIPPED_PREFIXES = ("static/", "media/")
+
+
+def _walk(patterns, namespace: str = "", route: str = "", kwargs=()) -> Iterator[Route]:
+    for entry in patterns:
+        here = route + str(entry.pattern)
+        names = tuple(entry.pattern.regex.groupindex)
+        if here.lstrip("^").startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, here, kwargs + names)
+        elif isinstance(entry, URLPattern):
+            yield Route(f"{namespace}{entry.name}" if entry.name else "", here, kwargs + names)
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+WITH_OBJECT = [r for r in ROUTES if r.kwargs]
+
+
+# ---------------------------------------------------------------------------- objects
+
+
+def once(w: SimpleNamespace, key: str, build: Callable[[], object]):
+    """Build an object once per test: several URLs and specs share it."""
+    if key not in w.built:
+        w.built[key] = build()
+    return w.built[key]
+
+
+def received_file(user: User, name: str) -> DirectiveImport:
+    """The reference directive uploaded as a file by `user`, read and waiting for review."""
+    text = normalise_text(REFERENCE.read_text(encoding="utf-8"))
+    return DirectiveImport.objects.create(
+        created_by=user,
+        file=ContentFile(REFERENCE.read_bytes(), name=name),
+        original_name=name,
+        text=text,
+        data=extract_directive_text(text),
+    )
+
+
+# ---------------------------------------------------------------------------- submissions
+
+
+# Pages that show an object and change nothing, whatever is posted to them.
+READ_ONLY = {
+    "units:unit_detail",
+    "units:unit_export",
+    "units:import_detail",
+    "campaigns:campaign_detail",
+    "campaigns:material_file",
+    "campaigns:directive_detail",
+    "campaigns:directive_preview",
+    "campaigns:directive_pdf",
+    "campaigns:directive_docx",
+    "campaigns:directive_history",
+    "campaigns:directive_source",
+    "reports:unit_work",
+    "reports:attachment_file",
+    "reports:report_detail",
+    "reports:dashboard",
+    "reports:report_pdf",
+    "reports:dashboard_xlsx",
+}
+
+# Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.
+POST_ONLY = {
+    "campaigns:material_delete",
+    "campaigns:directive_preview",
+    "campaigns:directive_delete",
+    "campaigns:directive_replace",
+    "campaigns:directive_implement",
+    "campaigns:import_discard",
+    "reports:session_delete",
+    "reports:propaganda_delete",
+    "reports:report_start",
+    "reports:report_review",
+    "reports:notification_read",
+}
+
+
+def post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
+    """A valid submission for every form of the URL's app, so a missing gatekeeper would really
+    write. Apps use the same field names for different things (`kind`), hence one set per app."""
+    if route.name.startswith("campaigns:"):
+        return _campaign_post_data(route, world.tree)
+    if route.name.startswith("reports:"):
+        return _report_post_data()
+    return _unit_post_data(world.tree)
+
+
+def _report_post_data() -> dict[str, str]:
+    return {
+        # SessionForm
+        "held_on": "2024-05-03",
+        "form": StudySession.Form.THEMATIC,
+        "topic": "Chủ đề do người ngoài đặt",
+        "presenter": "",
+        "members_present": "5",
+        "officials_present": "0",
+        "youth_present": "0",
+        "others_present": "0",
+        "reflections": "3",
+        "minutes": "",
+        # PropagandaForm
+        "published_on": "2024-05-04",
+        "kind": PropagandaItem.Kind.NEWS,
+        "channel": PropagandaItem.Channel.WEBSITE,
+        "title": "Tin do người ngoài viết",
+        "url": "https://example.vn/tin",
+        "reach": "",
+        # ReportForm
+        "assessment": "Đánh giá do người ngoài viết.",
+        "strengths": "",
+        "limits": "",
+        "proposals": "",
+        # ReviewForm
+        "decision": "accept",
+        "comment": "",
+    }
+
+
+def _unit_post_data(tree) -> dict[str, str]:
+    today = timezone.localdate().isoformat()
+    return {
+        "code": "XAM-NHAP",
+        "name": "Tên do người ngoài đặt",
+        "short_name": "",
+        "symbol_code": "",
+        "kind": str(kind("chi-bo").pk),
+        "place_name": "Hà Nội",
+        "member_count": "999",
+        "official_count": "0",
+        "youth_count": "0",
+        "other_count": "0",
+        "is_active": "on",
+        "effective_date": today,
+        "target_code": tree.other_bloc.code,
+        "username": "xam_nhap",
+        "full_name": "Người Xâm Nhập",
+        "email": "xam@example.vn",
+        "password": "Mat-khau-rat-dai-2024",
+        "role": Role.ADMIN,
+        "position": "",
+        "start_date": "",
+        "end_date": today,
+    }
+
+
+def _campaign_post_data(route: Route, tree) -> dict[str, str]:
+    data = {
+        # CampaignForm (and MaterialForm's title)
+        "title": "Tên do người ngoài đặt",
+        "subject": "Trích yếu do người ngoài viết",
+        "summary": "Người ngoài đã sửa.",
+        "start_date": "2024-01-01",
+        "end_date": "2025-12-31",
+        # DirectiveForm
+        "kind": str(directive_kind("CV").pk),
+        "superior_body": "Cơ quan do người ngoài đặt",
+        "issuing_body": "Ban do người ngoài đặt",
+        "symbol_code": "XAMNHAP",
+        "place": "Hà Nội",
+        "issue_date": "2024-04-01",
+        "basis": "",
+        "body": "I- NỘI DUNG DO NGƯỜI NGOÀI VIẾT",
+        "audience": "",
+        "recipient_lines": "",
+        "signing_authority": "",
+        "signer_position": "Người ngoài",
+        "signer_name": "Người Xâm Nhập",
+        "requires_implementing": "on",
+        # RecipientsForm: a unit of the directive's own issuer that is not yet a recipient
+        "codes": tree.other_cell.code,
+        # MilestoneFormSet
+        "m-TOTAL_FORMS": "1",
+        "m-INITIAL_FORMS": "0",
+        "m-MIN_NUM_FORMS": "0",
+        "m-MAX_NUM_FORMS": "1000",
+        "m-0-kind": Milestone.Kind.BRIEFING,
+        "m-0-title": "Hội nghị do người ngoài đặt",
+        "m-0-due_date": "2024-05-05",
+        "m-0-due_month": "",
+        "m-0-applies_to": Milestone.Applies.ALL,
+        # IssueForm
+        "confirm": "on",
+        # MaterialForm
+        "url": "https://example.vn/xam-nhap",
+    }
+    if route.name == "campaigns:material_add":
+        data["kind"] = StudyMaterial.Kind.OTHER
+    if route.name == "campaigns:import_review":
+        # ImportReviewForm: the file confirmed as an official letter (CV) of an issuer outside
+        # the portal, received by the other bloc's committee (its staff's own unit).
+        data["symbol"] = "15-CV/XAMNHAP"
+        data["issuer_name"] = "Cơ quan do người ngoài đặt"
+        data["units"] = str(tree.other_bloc.pk)
+        data["campaign_title"] = "Đợt do người ngoài đặt"
+    return data
+
+
+def snapshot() -> dict[str, list]:
+    return {
+        "units": list(
+            Unit.objects.order_by("pk").values_list(
+                "pk", "code", "name", "short_name", "symbol_code", "path", "depth", "numchild",
+                "kind_id", "member_count", "is_active", "name_since",
+            )
+        ),
+        "names": list(UnitNameRecord.objects.order_by("pk").values_list("pk", "unit_id", "name")),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list(
+                "pk", "user_id", "unit_id", "role", "start_date", "end_date"
+            )
+        ),
+        "users": list(User.objects.order_by("pk").values_list("pk", "username", "is_active")),
+        "imports": list(UnitImport.objects.order_by("pk").values_list("pk", "status")),
+        "received_files": list(
+            DirectiveImport.objects.order_by("pk").values_list("pk", "created_by_id", "file")
+        ),
+        "campaigns": list(
+            Campaign.objects.order_by("pk").values_list(
+                "pk", "owner_id", "title", "subject", "summary", "start_date", "end_date"
+            )
+        ),
+        "directives": list(
+            Directive.objects.order_by("pk").values_list(
+                "pk", "status", "number", "symbol", "kind_id", "subject", "body", "symbol_code",
+                "issue_date", "signer_name", "issued_pdf", "updated_at",
+            )
+        ),
+        "recipients": list(
+            DirectiveRecipient.objects.order_by("pk").values_list(
+                "pk", "directive_id", "unit_id", "unit_name"
+            )
+        ),
+        "milestones": list(
+            Milestone.objects.order_by("pk").values_list(
+                "pk", "directive_id", "kind", "title", "due_date", "due_month"
+            )
+        ),
+        "obligations": list(
+            Obligation.objects.order_by("pk").values_list("pk", "recipient_id", "fulfilled_at")
+        ),
+        "materials": list(
+            StudyMaterial.objects.order_by("pk").values_list(
+                "pk", "campaign_id", "title", "url", "file"
+            )
+        ),
+        "sessions": list(
+            StudySession.objects.order_by("pk").values_list(
+                "pk", "unit_id", "held_on", "form", "members_present", "reflections", "updated_at"
+            )
+        ),
+        "propaganda": list(PropagandaItem.objects.order_by("pk").values_list("pk", "title")),
+        "notifications": list(
+            Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")
+        ),
+        "reports": list(
+            ProgressReport.objects.order_by("pk").values_list(
+                "pk", "status", "assessment", "updated_at"
+            )
+        ),
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- the bloc's objects
+
+
+def bloc_campaign(w: SimpleNamespace) -> Campaign:
+    return once(
+        w,
+        "campaign",
+        lambda: campaign_services.campaign_create(
+            actor=w.users.staff,
+            owner=w.tree.bloc,
+            title="Tác phẩm “Cây tre Việt Nam”",
+            subject="Đợt sinh hoạt chính trị, tư tưởng về tác phẩm “Cây tre Việt Nam”.",
+            start_date=datetime.date(2024, 3, 1),
+            end_date=datetime.date(2024, 12, 31),
+        ),
+    )
+
+
+def bloc_draft(w: SimpleNamespace, key: str = "draft") -> Directive:
+    """The bloc Propaganda Department's draft, to both grassroots organisations."""
+
+    def build() -> Directive:
+        draft = make_draft(bloc_campaign(w), w.tree.bloc_btg, w.users.staff)
+        campaign_services.recipients_add(
+            actor=w.users.staff, directive=draft, units=[w.tree.grassroots_a, w.tree.grassroots_b]
+        )
+        return draft
+
+    return once(w, key, build)
+
+
+def bloc_issued(w: SimpleNamespace) -> Directive:
+    return once(
+        w,
+        "issued",
+        lambda: campaign_services.directive_issue(
+            actor=w.users.staff, directive=bloc_draft(w, key="to_issue")
+        ),
+    )
