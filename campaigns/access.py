@@ -100,6 +100,11 @@ def campaigns_visible_to(user: User, *, for_edit: bool = False) -> QuerySet[Camp
     )
 
 
+def can_edit_campaign(user: User, pk: int) -> bool:
+    """Whether the user may change the campaign (its dates, say): for links to that page."""
+    return campaigns_visible_to(user, for_edit=True).filter(pk=pk).exists()
+
+
 def access_campaign(user: User, pk: int, *, for_edit: bool = False) -> Campaign:
     """The campaign if visible (for_edit: editable) to the user; 404 otherwise."""
     found = (

@@ -177,6 +177,19 @@ def milestone_row(directive: Directive, data: MilestoneData) -> Milestone:
     return milestone
 
 
+def outside_campaign(milestone: Milestone, campaign: Campaign) -> ValidationError | None:
+    """The refusal for a milestone whose deadline falls outside its campaign's period: checked
+    when milestones are saved and again at issue (the campaign's dates may change between)."""
+    deadline = milestone.deadline
+    if campaign.start_date <= deadline <= campaign.end_date:
+        return None
+    return ValidationError(
+        f"Mốc “{milestone}” nằm ngoài thời gian của đợt sinh hoạt "
+        f"({campaign.start_date:%d/%m/%Y} – {campaign.end_date:%d/%m/%Y}).",
+        code="milestone_outside_campaign",
+    )
+
+
 @transaction.atomic
 def milestones_replace(
     *, actor: User | None, directive: Directive, milestones: Iterable[MilestoneData]
@@ -184,6 +197,9 @@ def milestones_replace(
     """Set a draft's milestones to exactly these (the form edits them as one list)."""
     directive = _locked_draft(directive)
     rows = [milestone_row(directive, data) for data in milestones]
+    refusals = [error for row in rows if (error := outside_campaign(row, directive.campaign))]
+    if refusals:
+        raise ValidationError(refusals)
     directive.milestones.all().delete()
     for milestone in rows:
         milestone.save()

@@ -36,6 +36,7 @@ from .drafting import (
     _require_draft,
     directive_create,
     milestones_replace,
+    outside_campaign,
     recipients_add,
 )
 
@@ -75,14 +76,8 @@ def issue_problems(directive: Directive) -> list[ValidationError]:
             )
     for milestone in directive.milestones.all():
         deadline = milestone.deadline
-        if not campaign.start_date <= deadline <= campaign.end_date:
-            problems.append(
-                ValidationError(
-                    f"Mốc “{milestone}” nằm ngoài thời gian của đợt sinh hoạt "
-                    f"({campaign.start_date:%d/%m/%Y} – {campaign.end_date:%d/%m/%Y}).",
-                    code="milestone_outside_campaign",
-                )
-            )
+        if refusal := outside_campaign(milestone, campaign):
+            problems.append(refusal)
         elif parent_deadline and deadline > parent_deadline:
             problems.append(
                 ValidationError(

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from campaigns import selectors, services
-from campaigns.access import access_directive
+from campaigns.access import access_directive, can_edit_campaign
 from campaigns.documents.render import render_docx, render_html, render_pdf
 from campaigns.forms import (
     DirectiveCreateForm,
@@ -189,20 +189,28 @@ def directive_milestones(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         for m in directive.milestones.all()
     ]
     formset = MilestoneFormSet(request.POST or None, initial=initial, prefix="m")
+    refusals: list[str] = []
     if request.method == "POST" and formset.is_valid():
         try:
             services.milestones_replace(
                 actor=request.user, directive=directive, milestones=formset.milestones()
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            refusals = exc.messages
         else:
             messages.success(request, "Đã lưu các mốc thời gian.")
             return redirect("campaigns:directive_edit", pk=directive.pk)
+    # Where a milestone falls outside the campaign, the fix may be the campaign's dates.
+    campaign_editable = bool(refusals) and can_edit_campaign(request.user, directive.campaign_id)
     return render(
         request,
         "campaigns/directive_milestones.html",
-        {"directive": directive, "formset": formset},
+        {
+            "directive": directive,
+            "formset": formset,
+            "refusals": refusals,
+            "campaign_editable": campaign_editable,
+        },
     )
 
 

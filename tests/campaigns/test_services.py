@@ -489,14 +489,29 @@ def test_every_problem_is_reported_at_once(tree, users, draft):
     ],
     ids=["report-after-the-end", "briefing-before-the-start", "month-after-the-end"],
 )
-def test_a_milestone_outside_the_campaign_is_refused(users, draft, milestone):
-    services.milestones_replace(actor=users.staff, directive=draft, milestones=[milestone])
+def test_a_milestone_outside_the_campaign_is_refused_when_saved(users, draft, milestone):
+    before = list(draft.milestones.values_list("pk", "due_date", "due_month"))
 
     with pytest.raises(ValidationError) as exc:
-        services.directive_issue(actor=users.staff, directive=draft)
+        services.milestones_replace(actor=users.staff, directive=draft, milestones=[milestone])
 
     assert _codes(exc) == ["milestone_outside_campaign"]
     assert "nằm ngoài thời gian của đợt sinh hoạt (01/03/2024 – 31/12/2024)" in _messages(exc)[0]
+    assert list(draft.milestones.values_list("pk", "due_date", "due_month")) == before
+
+
+def test_a_campaign_shortened_after_the_milestones_were_saved_still_stops_the_issue(
+    users, draft, campaign
+):
+    services.campaign_update(
+        actor=users.staff, campaign=campaign, end_date=datetime.date(2024, 9, 30)
+    )
+
+    with pytest.raises(ValidationError) as exc:
+        services.directive_issue(actor=users.staff, directive=_reload(draft))
+
+    assert _codes(exc) == ["milestone_outside_campaign"]
+    assert "(01/03/2024 – 30/09/2024)" in _messages(exc)[0]
     assert _reload(draft).status == Directive.Status.DRAFT
 
 
