@@ -7,6 +7,7 @@ nothing is created when the campaign already exists.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from campaigns.kinds import ensure_directive_kinds
 from campaigns.models import (
     Campaign,
     CommitteeTerm,
+    Directive,
     DirectiveKind,
     DocumentCounter,
     Milestone,
@@ -226,4 +228,138 @@ def seed_demo_campaign() -> bool:
         plan = services.directive_implement(actor=None, recipient=recipient)
         services.directive_update(actor=None, directive=plan, body=PLAN_BODY, signer_name=signer)
         services.directive_issue(actor=None, directive=plan, issue_date=day)
+    return True
+
+
+# ---------------------------------------------------------------------------- a campaign running now
+
+CURRENT_TITLE = "Học tập, quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng"
+CURRENT_BODY = """I- MỤC ĐÍCH, YÊU CẦU
+1. Cán bộ, đảng viên trong Đảng bộ Khối nắm vững những nội dung cơ bản, cốt lõi của Nghị quyết.
+2. Việc học tập được tổ chức nghiêm túc, đến từng chi bộ, gắn với nhiệm vụ chính trị của cơ quan.
+II- NỘI DUNG VÀ HÌNH THỨC
+1. Hội nghị quán triệt tại các đảng bộ cơ sở.
+2. Sinh hoạt chuyên đề tại các chi bộ; đảng viên viết bài thu hoạch.
+III- TỔ CHỨC THỰC HIỆN
+1. Các đảng bộ cơ sở ban hành kế hoạch thực hiện và tổ chức hội nghị quán triệt.
+2. Báo cáo sơ kết và báo cáo kết quả về Ban Tuyên giáo Đảng ủy Khối theo các mốc thời gian.
+"""
+CURRENT_PLAN_BODY = """I- MỤC ĐÍCH, YÊU CẦU
+1. Mỗi đảng viên trong Đảng bộ nắm vững nội dung cốt lõi của Nghị quyết.
+II- TỔ CHỨC THỰC HIỆN
+1. Các chi bộ tổ chức sinh hoạt chuyên đề và báo cáo nhanh về Đảng ủy.
+"""
+
+
+@dataclass(frozen=True)
+class CurrentDemo:
+    """What the current campaign's activity needs to know: its directives, by unit code."""
+
+    campaign: Campaign
+    guidance: Directive
+    plans: dict[str, Directive]
+
+
+def current_demo(today: datetime.date) -> CurrentDemo | None:
+    """The current campaign built by `seed_current_campaign`, if it exists."""
+    campaign = Campaign.objects.filter(title=CURRENT_TITLE).first()
+    if campaign is None:
+        return None
+    directives = list(
+        Directive.objects.filter(campaign=campaign, status=Directive.Status.ISSUED)
+        .select_related("issuer")
+        .order_by("pk")
+    )
+    return CurrentDemo(
+        campaign=campaign,
+        guidance=directives[0],
+        plans={d.issuer.code: d for d in directives[1:] if d.issuer is not None},
+    )
+
+
+@transaction.atomic
+def seed_current_campaign(today: datetime.date) -> bool:
+    """A campaign dated from `today`: the bloc's guidance issued 25 days ago, its briefing
+    deadline passed (plans of most committees overdue), a report due in five days, and the
+    plans of Sở Tài chính (by its demo secretary), Sở Tư pháp and Sở Nội vụ issued. False when
+    it already exists, so running the demo twice changes nothing."""
+    if Campaign.objects.filter(title=CURRENT_TITLE).exists():
+        return False
+    units = {u.code: u for u in Unit.objects.select_related("kind")}
+    kinds = {k.code: k for k in DirectiveKind.objects.all()}
+    bloc_btg = units["DUK-BTG"]
+    staff_bloc = User.objects.get(username="tuyengiao")
+    secretary = User.objects.get(username="bithu")
+    day = lambda offset: today + datetime.timedelta(days=offset)  # noqa: E731 - reads as a date
+
+    campaign = services.campaign_create(
+        actor=staff_bloc,
+        owner=bloc_btg,
+        title=CURRENT_TITLE,
+        subject=f"Đợt {CURRENT_TITLE[0].lower()}{CURRENT_TITLE[1:]} trong Đảng bộ Khối.",
+        summary="Đợt đang diễn ra: hạn quán triệt đã qua, hạn báo cáo sơ kết trong tuần.",
+        start_date=day(-30),
+        end_date=day(150),
+    )
+    guidance = services.directive_create(
+        actor=staff_bloc,
+        campaign=campaign,
+        kind=kinds["HD"],
+        issuer=bloc_btg,
+        subject=f"Tổ chức {CURRENT_TITLE[0].lower()}{CURRENT_TITLE[1:]}",
+        body=CURRENT_BODY,
+        recipient_lines="- Cấp ủy các TCCSĐ trực thuộc,\n- Lưu Ban Tuyên giáo Đảng ủy Khối.",
+        signer_position="Trưởng ban",
+        signer_name="Nguyễn Văn Sẵn",
+    )
+    services.recipients_add(actor=staff_bloc, directive=guidance, level=Level.GRASSROOTS)
+    services.milestones_replace(
+        actor=staff_bloc,
+        directive=guidance,
+        milestones=[
+            services.MilestoneData(
+                kind=Milestone.Kind.BRIEFING, title="Hội nghị quán triệt", due_date=day(-10)
+            ),
+            services.MilestoneData(
+                kind=Milestone.Kind.REPORT_DUE, title="Báo cáo sơ kết", due_date=day(5)
+            ),
+            services.MilestoneData(
+                kind=Milestone.Kind.STUDY_COMPLETED, title="Hoàn thành học tập", due_date=day(40)
+            ),
+            services.MilestoneData(
+                kind=Milestone.Kind.REPORT_DUE, title="Báo cáo kết quả", due_date=day(60)
+            ),
+        ],
+    )
+    guidance = services.directive_issue(actor=staff_bloc, directive=guidance, issue_date=day(-25))
+
+    for code, actor, issued_on, signer in [
+        ("DUK-01", secretary, day(-15), "Võ Thị Mỹ Linh"),
+        ("DUK-02", None, day(-14), "Huỳnh Văn Tâm"),
+        ("DUK-03", None, day(-12), "Nguyễn Thị Ngọc Trâm"),
+    ]:
+        recipient = guidance.recipients.get(unit=units[code])
+        plan = services.directive_implement(actor=actor, recipient=recipient)
+        services.directive_update(
+            actor=actor, directive=plan, body=CURRENT_PLAN_BODY, signer_name=signer
+        )
+        if code == "DUK-01":
+            # Sở Tài chính asks its cells for a quick report, due two days ago.
+            services.milestones_replace(
+                actor=actor,
+                directive=plan,
+                milestones=[
+                    services.MilestoneData(
+                        kind=Milestone.Kind.REPORT_DUE,
+                        title="Báo cáo nhanh về Đảng ủy",
+                        due_date=day(-2),
+                    ),
+                    services.MilestoneData(
+                        kind=Milestone.Kind.STUDY_COMPLETED,
+                        title="Hoàn thành sinh hoạt chuyên đề",
+                        due_date=day(30),
+                    ),
+                ],
+            )
+        services.directive_issue(actor=actor, directive=plan, issue_date=issued_on)
     return True

@@ -16,7 +16,7 @@ from django.db import transaction
 from campaigns.models import Campaign, Directive, Obligation
 from reports import services
 from reports.models import ProgressReport, PropagandaItem, StudySession
-from units.models import Unit
+from units.models import Unit, User
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -101,4 +101,85 @@ def seed_demo_activity(campaign: Campaign) -> bool:
         datetime.date(2024, 10, 14),
         "Đảng ủy đã triển khai đến các chi bộ.",
     )
+    return True
+
+
+def _submitted(
+    unit: Unit, directive: Directive, day: datetime.date, text: str, actor: User | None = None
+) -> ProgressReport:
+    """The unit's first report under `directive`, submitted on `day` (before today)."""
+    obligation = (
+        Obligation.objects.filter(
+            directive=directive, recipient__unit=unit, kind=Obligation.Kind.REPORT
+        )
+        .order_by("due_date")
+        .first()
+    )
+    if obligation is None:
+        raise ValueError(f"{unit} owes no report under {directive}")
+    report = services.report_start(actor=actor, obligation=obligation)
+    services.report_update(actor=actor, report=report, assessment=text)
+    services.report_submit(actor=actor, report=report)
+    ProgressReport.objects.filter(pk=report.pk).update(
+        first_submitted_at=_at(day), submitted_at=_at(day)
+    )
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def seed_current_activity(
+    campaign: Campaign, guidance: Directive, plans: dict[str, Directive], today: datetime.date
+) -> bool:
+    """The current campaign's week: cells of Sở Tài chính studied; Chi bộ Văn phòng's quick
+    report was returned by the committee's secretary and waits for its secretary; another cell's
+    was accepted, a third is overdue; Sở Tư pháp and Sở Nội vụ sent their interim reports."""
+    if StudySession.objects.filter(campaign=campaign).exists():
+        return False
+    day = lambda offset: today + datetime.timedelta(days=offset)  # noqa: E731 - reads as a date
+    units = {u.code: u for u in Unit.objects.filter(code__startswith="DUK-0")}
+    secretary = User.objects.get(username="bithu")
+    cell_secretary = User.objects.get(username="bithu.chibo")
+    staff = User.objects.get(username="tuyengiao")
+
+    for code in ("DUK-01", "DUK-02", "DUK-03"):
+        services.session_create(
+            actor=secretary if code == "DUK-01" else None,
+            campaign=campaign,
+            unit=units[code],
+            held_on=day(-9),
+            form=StudySession.Form.CONFERENCE,
+            topic="Hội nghị quán triệt Nghị quyết",
+            presenter="Báo cáo viên Đảng ủy Khối",
+            members_present=int(services.unit_member_count(units[code]) * 0.9),
+        )
+    for code, offset in (("DUK-01-01", -6), ("DUK-01-02", -5), ("DUK-02-01", -4)):
+        cell = units[code]
+        services.session_create(
+            actor=cell_secretary if code == "DUK-01-01" else None,
+            campaign=campaign,
+            unit=cell,
+            held_on=day(offset),
+            form=StudySession.Form.THEMATIC,
+            topic="Sinh hoạt chuyên đề về Nghị quyết Đại hội XIV",
+            members_present=max(1, cell.member_count - 1),
+            reflections=cell.member_count // 2,
+        )
+
+    plan = plans["DUK-01"]
+    returned = _submitted(
+        units["DUK-01-01"], plan, day(-3), "Chi bộ đã sinh hoạt chuyên đề.", cell_secretary
+    )
+    services.report_return(
+        actor=secretary,
+        report=returned,
+        comment="Bổ sung số đảng viên vắng mặt và lý do; nêu rõ số bài thu hoạch đã nộp.",
+    )
+    accepted = _submitted(units["DUK-01-02"], plan, day(-4), "Chi bộ đã sinh hoạt đầy đủ.")
+    services.report_accept(actor=secretary, report=accepted)
+    # Chi bộ Phòng Tổ chức cán bộ (DUK-01-03) has not reported: two days overdue.
+
+    interim = _submitted(units["DUK-02"], guidance, day(-1), "Đảng ủy đã quán triệt đến chi bộ.")
+    services.report_accept(actor=staff, report=interim)
+    _submitted(units["DUK-03"], guidance, today, "Đảng ủy đã tổ chức hội nghị quán triệt.")
     return True

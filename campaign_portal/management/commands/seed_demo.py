@@ -1,10 +1,17 @@
 """`manage.py seed_demo`: build the demo world and print how to log in."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from campaigns.demo import CAMPAIGN_TITLE, seed_demo_campaign
+from campaigns.demo import (
+    CAMPAIGN_TITLE,
+    CURRENT_TITLE,
+    current_demo,
+    seed_current_campaign,
+    seed_demo_campaign,
+)
 from campaigns.models import Campaign
-from reports.demo import seed_demo_activity
+from reports.demo import seed_current_activity, seed_demo_activity
 from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_world
 from units.models import Role
 
@@ -24,6 +31,17 @@ class Command(BaseCommand):
             )
         if seed_demo_activity(Campaign.objects.get(title=CAMPAIGN_TITLE)):
             self.stdout.write("Buổi sinh hoạt và báo cáo mẫu của các chi bộ hai đảng bộ đó.")
+        # The 2024 campaign is history; this one runs from today, so a first login has work due.
+        today = timezone.localdate()
+        if seed_current_campaign(today):
+            self.stdout.write(f"Đợt đang diễn ra: {CURRENT_TITLE}.")
+        current = current_demo(today)
+        if current and seed_current_activity(
+            current.campaign, current.guidance, current.plans, today
+        ):
+            self.stdout.write(
+                "Việc đang dở: báo cáo bị trả lại chờ bithu.chibo sửa, hạn quá và sắp đến."
+            )
         self.stdout.write("")
         self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/ với mật khẩu " + DEMO_PASSWORD)
         width = max(len(login.username) for login in DEMO_LOGINS)
