@@ -103,8 +103,10 @@ def run(mutation: Mutation, copy: Path) -> tuple[str, list[str], float]:
     finally:
         git_apply(copy, mutation.patch, reverse=True)
     seconds = time.monotonic() - started
-    caught = re.findall(r"^(?:FAILED|ERROR) (\S+)", result.stdout, flags=re.MULTILINE)
-    if result.returncode == 1 and caught:
+    # Only a failed assertion counts: a test that errors in its set-up proves nothing.
+    caught = re.findall(r"^FAILED (\S+)", result.stdout, flags=re.MULTILINE)
+    errors = re.findall(r"^ERROR (\S+)", result.stdout, flags=re.MULTILINE)
+    if result.returncode == 1 and caught and not errors:
         return "caught", caught, seconds
     if result.returncode == 0:
         return "SURVIVED", [], seconds

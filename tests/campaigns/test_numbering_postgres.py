@@ -82,26 +82,41 @@ def test_concurrent_issues_get_numbers_one_to_n(campaign, tree, users):
     assert counter.last_number == N
 
 
-@pytest.mark.parametrize(
-    "counter_exists", [False, True], ids=["first-number", "counter-row-exists"]
-)
-def test_a_second_issue_waits_for_the_first_to_commit(campaign, tree, users, counter_exists):
-    """A holds the number uncommitted; B must wait, then take the next one, never the same."""
-    if counter_exists:
-        DocumentCounter.objects.create(issuer=tree.bloc_btg, kind=directive_kind("HD"))
+@pytest.mark.parametrize("earlier", [0, 1], ids=["counter-row-exists", "after-an-earlier-issue"])
+def test_a_second_issue_waits_for_the_first_to_commit(campaign, tree, users, monkeypatch, earlier):
+    """A has read the last number and holds the counter, uncommitted; B must wait for A's
+    commit, then take the number after A's, never the same.
+
+    A is stopped between reading the counter and writing it back: there, without the counter's
+    row lock, B would read the same last number, issue it and commit while A waits. (A counter
+    row still being inserted makes B's own insert wait whatever the lock: the 8-thread test
+    covers the first number of a term.)
+    """
+    kind = directive_kind("HD")
+    if earlier:
+        (done,) = _drafts(campaign, tree, users, 1)
+        services.directive_issue(actor=users.staff, directive=done)
+    else:
+        DocumentCounter.objects.create(issuer=tree.bloc_btg, kind=kind)
     first, second = _drafts(campaign, tree, users, 2)
-    a_issued, a_release, b_done = threading.Event(), threading.Event(), threading.Event()
+    a_read, a_release, b_done = threading.Event(), threading.Event(), threading.Event()
     numbers: dict[str, int] = {}
     released_at: list[float] = []
     b_finished_at: list[float] = []
     errors: list[BaseException] = []
+    save = DocumentCounter.save
+
+    def save_after_a_is_released(counter: DocumentCounter, *args, **kwargs) -> None:
+        if threading.current_thread() is thread_a:
+            a_read.set()
+            assert a_release.wait(TIMEOUT)
+            released_at.append(time.monotonic())  # A's write and commit follow
+        save(counter, *args, **kwargs)
+
+    monkeypatch.setattr(DocumentCounter, "save", save_after_a_is_released)
 
     def issue_a() -> None:
-        with transaction.atomic():
-            numbers["a"] = services.directive_issue(actor=users.staff, directive=first).number
-            a_issued.set()
-            assert a_release.wait(TIMEOUT)
-            released_at.append(time.monotonic())  # the commit follows
+        numbers["a"] = services.directive_issue(actor=users.staff, directive=first).number
 
     def issue_b() -> None:
         numbers["b"] = services.directive_issue(actor=users.staff, directive=second).number
@@ -110,20 +125,21 @@ def test_a_second_issue_waits_for_the_first_to_commit(campaign, tree, users, cou
 
     thread_a, thread_b = _in_thread(issue_a, errors), _in_thread(issue_b, errors)
     thread_a.start()
-    assert a_issued.wait(TIMEOUT), errors
+    assert a_read.wait(TIMEOUT), errors
     thread_b.start()
     # B renders its PDF in well under this when nothing holds it back.
     blocked = not b_done.wait(3)
     a_release.set()
     _join([thread_a, thread_b])
 
+    assert blocked, "B issued while A held the counter it had read"
     assert errors == []
-    assert blocked, "B issued while A still held its number uncommitted"
     assert b_finished_at[0] > released_at[0]
-    assert (numbers["a"], numbers["b"]) == (1, 2)
+    assert (numbers["a"], numbers["b"]) == (earlier + 1, earlier + 2)
     assert sorted(
         Directive.objects.filter(pk__in=[first.pk, second.pk]).values_list("symbol", flat=True)
-    ) == ["01-HD/BTGĐUK", "02-HD/BTGĐUK"]
+    ) == [f"{earlier + 1:02d}-HD/BTGĐUK", f"{earlier + 2:02d}-HD/BTGĐUK"]
+    assert DocumentCounter.objects.get(issuer=tree.bloc_btg, kind=kind).last_number == earlier + 2
 
 
 def test_the_counter_alone_hands_out_each_number_once(tree):

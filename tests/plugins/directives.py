@@ -40,6 +40,9 @@ def campaign(tree, users) -> Campaign:
     )
 
 
+REPORT_DUE = datetime.date(2024, 10, 10)
+
+
 def make_draft(campaign: Campaign, issuer, actor, **fields) -> Directive:
     """A complete draft guidance (HD) of `issuer`, with a report milestone, no recipients yet."""
     values = {
@@ -67,7 +70,9 @@ def make_draft(campaign: Campaign, issuer, actor, **fields) -> Directive:
             services.MilestoneData(
                 kind=Milestone.Kind.REPORT_DUE,
                 title="Báo cáo kết quả",
-                due_date=datetime.date(2024, 10, 10),
+                # The reference's deadline; a campaign of other dates (built around today by
+                # the reminder tests) gets its last day, as milestones must fall inside it.
+                due_date=min(max(REPORT_DUE, campaign.start_date), campaign.end_date),
             )
         ],
     )
