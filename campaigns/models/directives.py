@@ -1,4 +1,4 @@
-"""Campaigns, their study materials, and the directives issued for them down the unit tree."""
+"""Directives, their recipients, milestones and what each recipient owes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,137 +17,8 @@ from campaigns.documents.formatting import short_date
 from campaigns.documents.profiles import DEFAULT_PROFILE
 from units.models import Unit
 
-
-class Campaign(models.Model):
-    """A study campaign around one subject: every directive, session and report about it."""
-
-    title = models.CharField(
-        _("tên đợt sinh hoạt"),
-        max_length=255,
-        help_text=_("Tên ngắn để nhận ra đợt sinh hoạt, ví dụ: Tác phẩm “Cây tre Việt Nam”."),
-    )
-    subject = models.TextField(
-        _("nội dung sinh hoạt"),
-        help_text=_("Ví dụ: tác phẩm “…” của Tổng Bí thư Nguyễn Phú Trọng."),
-    )
-    summary = models.TextField(_("tóm tắt"), blank=True)
-    owner = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("đơn vị chủ trì")
-    )
-    start_date = models.DateField(_("từ ngày"))
-    end_date = models.DateField(_("đến ngày"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-start_date", "-pk"]
-        verbose_name = _("đợt sinh hoạt")
-        verbose_name_plural = _("đợt sinh hoạt")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")),
-                name="campaign_end_after_start",
-                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:campaign_detail", args=[self.pk])
-
-
-class StudyMaterial(models.Model):
-    """A book, speech or bulletin studied in a campaign: a link, an uploaded file, or both."""
-
-    class Kind(models.TextChoices):
-        BOOK = "book", _("Sách, tác phẩm")
-        SPEECH = "speech", _("Bài phát biểu")
-        BULLETIN = "bulletin", _("Bản tin, thông tin nội bộ")
-        OTHER = "other", _("Tài liệu khác")
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="materials")
-    title = models.CharField(_("tên tài liệu"), max_length=500)
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.BOOK)
-    url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
-    file = models.FileField(_("tệp đính kèm"), upload_to="materials/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["campaign", "pk"]
-        verbose_name = _("tài liệu sinh hoạt")
-        verbose_name_plural = _("tài liệu sinh hoạt")
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class DirectiveKind(models.Model):
-    """A document type ("HD" Hướng dẫn, "KH" Kế hoạch…): data, installed from the format profile."""
-
-    code = models.CharField(_("ký hiệu loại"), max_length=10, unique=True)
-    name = models.CharField(_("tên loại"), max_length=80)
-    has_title = models.BooleanField(
-        _("có tên loại ở đầu văn bản"),
-        default=True,
-        help_text=_("Công văn không in tên loại; trích yếu nằm dưới số, ký hiệu."),
-    )
-    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("loại văn bản")
-        verbose_name_plural = _("loại văn bản")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-
-class CommitteeTerm(models.Model):
-    """A committee's term (nhiệm kỳ): document numbers restart with each term, not each year.
-
-    A term declared on a unit holds for its whole subtree unless a deeper unit declares its own.
-    """
-
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms")
-    label = models.CharField(_("nhiệm kỳ"), max_length=40, help_text=_("Ví dụ: 2020 – 2025."))
-    start_date = models.DateField(_("từ ngày"))
-    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["unit", "-start_date"]
-        verbose_name = _("nhiệm kỳ")
-        verbose_name_plural = _("nhiệm kỳ")
-
-    def __str__(self) -> str:
-        return f"{self.unit} – {self.label}"
-
-
-class DocumentCounter(models.Model):
-    """The last number given per issuing body, type and term; locked while a number is taken."""
-
-    issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    kind = models.ForeignKey(DirectiveKind, on_delete=models.PROTECT, related_name="+")
-    term_label = models.CharField(max_length=40, blank=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["issuer", "kind", "term_label"], name="document_counter_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.issuer_id}/{self.kind_id}/{self.term_label}: {self.last_number}"
+from .campaigns import Campaign
+from .numbering import DirectiveKind
 
 
 class Directive(models.Model):
@@ -465,35 +336,11 @@ class Obligation(models.Model):
         ordering = ["recipient", "due_date", "kind"]
         verbose_name = _("việc phải làm")
         verbose_name_plural = _("việc phải làm")
-        indexes = [models.Index(fields=["recipient", "kind"], name="obligation_recipient_kind")]
+        indexes = [
+            models.Index(fields=["recipient", "kind"], name="obligation_recipient_kind"),
+            # Each issued directive's progress, counted from the index alone (bench/home.py).
+            models.Index(fields=["directive", "kind", "fulfilled_at"], name="obligation_progress"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_kind_display()}"
-
-
-class DirectiveImport(models.Model):
-    """A directive file read and waiting for its reader to check the fields and confirm.
-
-    Only a file that reads as a directive gets a row; confirming turns it into a received
-    Directive (the file moves there) and deletes the row, discarding deletes row and file.
-    """
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directive_imports"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    original_name = models.CharField(max_length=255)
-    text = models.TextField(help_text=_("Chữ đọc được từ tệp, đã chuẩn hóa."))
-    data = models.JSONField(help_text=_("Kết quả trích xuất (extract_directive)."))
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("tệp văn bản chờ xác nhận")
-        verbose_name_plural = _("tệp văn bản chờ xác nhận")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:import_review", args=[self.pk])

@@ -1,0 +1,36 @@
+"""Directive files read and waiting for their reader to confirm them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectiveImport(models.Model):
+    """A directive file read and waiting for its reader to check the fields and confirm.
+
+    Only a file that reads as a directive gets a row; confirming turns it into a received
+    Directive (the file moves there) and deletes the row, discarding deletes row and file.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directive_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    text = models.TextField(help_text=_("Chữ đọc được từ tệp, đã chuẩn hóa."))
+    data = models.JSONField(help_text=_("Kết quả trích xuất (extract_directive)."))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tệp văn bản chờ xác nhận")
+        verbose_name_plural = _("tệp văn bản chờ xác nhận")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:import_review", args=[self.pk])
