@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.plugins.tree",
     "tests.plugins.directives",
     "tests.plugins.reports",
+    "tests.plugins.cost",
     "tests.plugins.browser",
 ]
 

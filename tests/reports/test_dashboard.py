@@ -7,13 +7,12 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import services as campaign_services
 from campaigns.selectors import Level
 from reports.models import StudySession
+from tests.plugins.cost import assert_cost_bounded, request_cost
 from tests.plugins.directives import make_draft
 from units.models import Unit
 from units.services import unit_tree_import
@@ -69,28 +68,24 @@ def _log_sessions(campaign, units) -> None:
     )
 
 
-def _queries(client, url: str) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries), response.text
-
-
 def test_dashboard_queries_are_the_same_for_10_and_2000_units(campaign, tree, users, client_for):
     client = client_for(users.leader)
     few = _add_cells(tree.bloc, 8, start=1)
     _issue_to_children(campaign, tree, users)
     _log_sessions(campaign, few[:4])
-    small, _ = _queries(client, _dashboard(tree.bloc, campaign))
+    small_cost, _ = request_cost(client, _dashboard(tree.bloc, campaign))
+    small = small_cost.count
 
     many = _add_cells(tree.bloc, 1990, start=9)
     _issue_to_children(campaign, tree, users)
     _log_sessions(campaign, many[8:1000])
-    large, page = _queries(client, _dashboard(tree.bloc, campaign))
+    large_cost, response = request_cost(client, _dashboard(tree.bloc, campaign))
+    large, page = large_cost.count, response.text
 
     assert Unit.objects.filter(path__startswith=tree.bloc.path).count() > 2000
     assert small == large
     assert large <= 16
+    assert_cost_bounded(small_cost, large_cost, what="the dashboard over 2,000 units")
     assert "Chi bộ cơ sở số 1998" in page
 
 
