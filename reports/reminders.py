@@ -10,7 +10,8 @@ gets one overdue notice at most (the last offset). A reminder is a row unique pe
 user, offset), so however often the scan runs, and however many workers run it, it is created
 once; a changed deadline (a replacing directive) is reminded on its own new schedule, and what
 was sent stays sent. Each user receives one digest a day listing all their reminders, by
-e-mail and in the bell.
+e-mail and in the bell, and the notifications of events they chose to receive in the digest
+(reports.notifications): a user with only those gets a digest too.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Directive, Obligation
-from reports.models import Digest, Notification, Reminder, StudySession
+from reports.models import Digest, EmailChannel, Notification, Reminder, StudySession
+from reports.notifications import describe, with_events
 from units.models import Membership, Role
 
 RESPONSIBLE_ROLES = (Role.SECRETARY, Role.STAFF)
@@ -148,6 +150,7 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
     users = set(
         Reminder.objects.filter(status=Reminder.Status.SCHEDULED).values_list("user_id", flat=True)
     )
+    users.update(_digest_notifications().values_list("user_id", flat=True).distinct())
     # Earlier days' digests that never went out: today's carries their reminders instead.
     Digest.objects.filter(user_id__in=users, day__lt=day, status=Digest.Status.PENDING).update(
         status=Digest.Status.SUPERSEDED
@@ -161,6 +164,11 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
         .values_list("pk", flat=True)
     )
     return result
+
+
+def _digest_notifications():
+    """Event notifications waiting for their users' daily digest."""
+    return Notification.objects.filter(channel=EmailChannel.DIGEST, emailed_at__isnull=True)
 
 
 def _line(reminder: Reminder, day: datetime.date) -> tuple[str, str]:
@@ -297,35 +305,69 @@ def digest_send(
     current = set(mine.filter(status=Reminder.Status.SCHEDULED).values_list("pk", flat=True))
     if current != {r.pk for r in reminders}:  # changed since the batch read them: read again
         reminders = list(_scheduled(mine))
+    # Locked too: a digest of another day for the same user (a race around the scan) waits,
+    # then finds them sent.
+    events = list(
+        with_events(
+            _digest_notifications().filter(user=digest.user).select_for_update(of=("self",))
+        ).order_by("pk")
+    )
     now = timezone.now()
-    if not reminders:
+    if not reminders and not events:
         digest.status, digest.sent_at, digest.result = Digest.Status.SENT, now, "nothing pending"
         digest.save(update_fields=["status", "sent_at", "result"])
         return "nothing pending"
     base = settings.PORTAL_BASE_URL.rstrip("/")
     lines = [_line(r, digest.day) for r in reminders]
+    news = [describe(n, digest.day) for n in events]
     body = "\n".join(
         [
             f"Kính gửi đồng chí {digest.user.get_full_name()},",
             "",
-            f"Cổng sinh hoạt chính trị nhắc các việc sau (ngày {digest.day:%d/%m/%Y}):",
-            "",
-            *[f"- {title}\n  {base}{url}" for title, url in lines],
-            "",
+            *(
+                [
+                    f"Cổng sinh hoạt chính trị nhắc các việc sau (ngày {digest.day:%d/%m/%Y}):",
+                    "",
+                    *[f"- {title}\n  {base}{url}" for title, url in lines],
+                    "",
+                ]
+                if lines
+                else []
+            ),
+            *(
+                [
+                    "Thông báo mới:",
+                    "",
+                    *[f"- {shown.title}\n  {base}{shown.url}" for shown in news],
+                    "",
+                ]
+                if news
+                else []
+            ),
             "Thư này được gửi tự động; mỗi ngày đồng chí nhận nhiều nhất một thư nhắc việc.",
         ]
     )
+    counted = ", ".join(
+        part
+        for part in (
+            f"{len(lines)} việc cần làm" if lines else "",
+            f"{len(news)} thông báo mới" if news else "",
+        )
+        if part
+    )
+    heading = "Nhắc việc" if lines else "Thông báo"
     if digest.user.email:
         send_mail(
-            subject=f"Nhắc việc ngày {digest.day:%d/%m/%Y}: {len(lines)} việc cần làm",
+            subject=f"{heading} ngày {digest.day:%d/%m/%Y}: {counted}",
             message=body,
             from_email=None,
             recipient_list=[digest.user.email],
             connection=mail,
         )
-        digest.result = f"e-mail to {digest.user.email}: {len(lines)} item(s)"
+        digest.result = f"e-mail to {digest.user.email}: {len(lines) + len(news)} item(s)"
     else:
-        digest.result = f"no e-mail address; {len(lines)} item(s) in the bell only"
+        digest.result = f"no e-mail address; {len(lines) + len(news)} item(s) in the bell only"
+    Notification.objects.filter(pk__in=[n.pk for n in events]).update(emailed_at=now)
     Notification.objects.bulk_create(
         [
             Notification(user=digest.user, reminder=r, title=title, url=url)

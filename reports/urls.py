@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", bell.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", bell.notification_read, name="notification_read"),
     path("notifications/read-all/", bell.notification_read_all, name="notification_read_all"),
+    path("notifications/settings/", bell.notification_settings, name="notification_settings"),
     path("<int:pk>/pdf/", progress_reports.report_pdf, name="report_pdf"),
     path("dashboard/<int:pk>/xlsx/", dashboards.dashboard_xlsx_view, name="dashboard_xlsx"),
 ]

@@ -39,6 +39,7 @@ from reports.tasks import DIGEST_BATCH, scan_reminders
 from tests.factories import MembershipFactory, UnitFactory, kind
 from tests.plugins.directives import make_draft
 from tests.test_celery_worker import ROOT
+from units import events
 from units.models import Role, Unit, User
 
 pytestmark = [
@@ -108,6 +109,13 @@ def _outbox(directory: Path) -> list[EmailMessage]:
 
 def _addressees(messages: list[EmailMessage]) -> Counter[str]:
     return Counter(address.addr_spec for m in messages for address in m["To"].addresses)
+
+
+@pytest.fixture(autouse=True)
+def events_left_in_the_outbox(monkeypatch):
+    """These tests count reminder mail only: the domain events their setup records (a directive
+    issued, reports submitted) are not consumed (tests/test_event_worker.py consumes them)."""
+    monkeypatch.setattr(events, "_hooks", [])
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Membership, Unit, UnitImport, UnitKind, UnitNameRecord, User
+from .models import DomainEvent, Membership, Unit, UnitImport, UnitKind, UnitNameRecord, User
 
 
 def superusers_only(request) -> bool:
@@ -90,3 +90,31 @@ class UnitImportAdmin(admin.ModelAdmin):
     ]
     exclude = ["content"]
     readonly_fields = ["errors"]
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(admin.ModelAdmin):
+    """The outbox, as recorded: the services write it, the consumers mark it; nobody edits it."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "unit",
+        "actor",
+        "target_type",
+        "target_id",
+        "processed_at",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["unit", "actor", "target_type"]
+    search_fields = ["unit__name", "actor__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,4 +1,5 @@
-"""The party unit tree, its dated names, users and their role memberships."""
+"""The party unit tree, its dated names, users, their role memberships, and the outbox of domain
+events."""
 
 import datetime
 import unicodedata
@@ -6,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
+
+from .events import EventKind
 
 
 class User(AbstractUser):
@@ -261,3 +266,51 @@ class UnitImport(models.Model):
         if self.is_finished:
             return 100
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class DomainEvent(models.Model):
+    """Something that happened to work (the outbox): recorded by a service in the transaction of
+    the change (`units.events.record_event`), read after the commit by the consumers above.
+
+    A consumer marks the event processed in the same transaction as its own work, and keys that
+    work on the event, so a retry or a second worker finds it done. The audit trail reads the
+    same rows. `target` is the object it happened to (a directive, a report, a membership…).
+    """
+
+    kind = models.CharField(_("sự kiện"), max_length=40, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="events", verbose_name=_("đơn vị")
+    )
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    processed_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("sự kiện")
+        indexes = [
+            # The consumer's question, "the oldest unprocessed", reads only the few pending rows.
+            models.Index(
+                fields=["id"],
+                condition=Q(processed_at__isnull=True),
+                name="event_unprocessed_idx",
+            ),
+            models.Index(fields=["target_type", "target_id"], name="event_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.unit} ({self.created_at:%d/%m/%Y %H:%M})"

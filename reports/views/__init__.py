@@ -2,7 +2,12 @@
 sessions and propaganda), `progress_reports` (reports and their review), `dashboards` (the
 leaders' dashboard and its export) and `bell` (notifications)."""
 
-from .bell import notification_list, notification_read, notification_read_all
+from .bell import (
+    notification_list,
+    notification_read,
+    notification_read_all,
+    notification_settings,
+)
 from .dashboards import DashboardChoice, dashboard, dashboard_choice, dashboard_xlsx_view
 from .progress_reports import report_detail, report_edit, report_pdf, report_review, report_start
 from .sessions import (
@@ -25,6 +30,7 @@ __all__ = [
     "notification_list",
     "notification_read",
     "notification_read_all",
+    "notification_settings",
     "propaganda_create",
     "propaganda_delete",
     "propaganda_edit",

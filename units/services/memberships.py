@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..access import Capability, grants_for
+from ..events import EventKind, record_event
 from ..models import Membership, Role, Unit, User
 from ..tabular import normalise
 from .units import _require
@@ -53,6 +54,7 @@ def membership_create(
     )
     membership.full_clean()
     membership.save()
+    record_event(kind=EventKind.MEMBERSHIP_GRANTED, actor=actor, unit=unit, target=membership)
     return membership
 
 
@@ -104,6 +106,13 @@ def membership_end(
     membership.end_date = end_date
     membership.full_clean()
     membership.save(update_fields=["end_date"])
+    record_event(
+        kind=EventKind.MEMBERSHIP_ENDED,
+        actor=actor,
+        unit=membership.unit,
+        target=membership,
+        data={"end_date": end_date.isoformat()},
+    )
     return membership
 
 
