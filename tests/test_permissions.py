@@ -47,7 +47,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 # ---------------------------------------------------------------------------- every URL
 
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "favicon"}
 
 
 def _outside_unit(w: SimpleNamespace) -> int:

@@ -63,9 +63,11 @@ def dashboard(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             result=result,
             total=result.total,
             overdue=selectors.overdue_units(choice.campaign, unit),
+            # The chart names each row as the table does; a unit without members has no bar
+            # (the table shows "–"), not a bar at 0 %.
             chart={
-                "labels": [row.unit.display_short_name for row in result.children],
-                "rates": [row.figures.participation_rate or 0 for row in result.children],
+                "labels": [row.unit.name for row in result.children],
+                "rates": [row.figures.participation_rate for row in result.children],
             },
         )
     return render(request, "reports/dashboard.html", context)
