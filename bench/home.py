@@ -33,13 +33,6 @@ TARGET_MS = 200.0
 BENCH_DB = "campaign_portal_bench_home"
 BATCH = 5000
 PROVINCES = 63
-# Counting a directive's obligations of one kind from an index alone, and the oldest submitted
-# reports without sorting them all.
-WHAT_IF_INDEXES = (
-    "CREATE INDEX bench_obligation_directive_kind"
-    " ON campaigns_obligation (directive_id, kind, fulfilled_at)",
-    "CREATE INDEX bench_report_status_submitted ON reports_progressreport (status, submitted_at)",
-)
 BODY = """I- MỤC ĐÍCH, YÊU CẦU
 1. Cán bộ, đảng viên nắm vững nội dung cốt lõi của tác phẩm.
 II- TỔ CHỨC THỰC HIỆN
@@ -324,7 +317,6 @@ def main() -> int:
     database = postgres_database_create(os.environ.get("DATABASE_URL", ""), BENCH_DB)
     django_setup(database.url)
     from django.conf import settings
-    from django.db import connection
     from django.db.models import Count, Q
     from django.test import Client
 
@@ -393,22 +385,6 @@ def main() -> int:
 
         show("page + two grouped queries", *timed(grouped, args.runs))
 
-        # What if: the two indexes the plans above point to (not in the schema: a migration to
-        # decide). The verdict above is the schema's as it is.
-        with connection.cursor() as cursor:
-            for statement in WHAT_IF_INDEXES:
-                cursor.execute(statement)
-        with connection.cursor() as cursor:  # outside a transaction block, as autocommit is
-            cursor.execute("VACUUM ANALYZE campaigns_obligation, reports_progressreport")
-        print("What if (two indexes not in the schema):")
-        for statement in WHAT_IF_INDEXES:
-            print(f"  {statement}")
-        times, queries = timed(lambda: client.get("/"), args.runs)
-        show('GET "/" as staff', times, queries, TARGET_MS)
-        show(
-            "directives_issued_for()[:10]",
-            *timed(lambda: list(directives_issued_for(staff)[:10]), args.runs),
-        )
     finally:
         database_remove(database, keep=args.keep)
     return 0 if ok else 1

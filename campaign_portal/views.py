@@ -74,6 +74,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         )
         context["directives"] = list(campaign_selectors.directives_issued_for(request.user)[:10])
         context["to_review"] = list(report_selectors.reports_to_review(request.user)[:20])
+        # What the user's units owe, each in its true state, the most urgent first.
+        todo = report_selectors.unit_todo(request.user)
+        context["todo"] = todo
+        context["next_item"] = report_selectors.next_action(todo)
+        context["show_unit"] = len({item.unit.pk for item in todo}) > 1
     return render(request, HOME_TEMPLATES[Role(role)], context)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -16,14 +17,22 @@ from django.template.defaultfilters import filesizeformat
 from campaigns.documents.extract import MAX_BYTES
 from campaigns.documents.text import canonical_symbol, split_symbol
 from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
-from campaigns.selectors import Level, committee_of, recipient_candidates
+from campaigns.selectors import Level, committee_of, is_deputy_authority, recipient_candidates
 from campaigns.services import CAMPAIGN_FIELDS, DRAFT_EDIT_FIELDS, MilestoneData
 from units.access import issuer_units_for
 from units.forms import DateInput
 from units.models import Unit, User
+from units.positions import Rank
+from units.selectors import Leader
 
 from .access import campaigns_visible_to
 
+# The datalist offering choices for each signature field of the draft form (directive_form.html).
+SIGNER_DATALISTS = {
+    "signing_authority": "authority-choices",
+    "signer_position": "position-choices",
+    "signer_name": "signer-choices",
+}
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 MATERIAL_EXTENSIONS = {".pdf", ".docx", ".doc", ".epub", ".jpg", ".jpeg", ".png", ".txt"}
 
@@ -111,6 +120,18 @@ class DirectiveCreateForm(_Crispy, forms.Form):
     campaign = forms.ModelChoiceField(label="Đợt sinh hoạt", queryset=Campaign.objects.none())
     kind = forms.ModelChoiceField(label="Loại văn bản", queryset=DirectiveKind.objects.all())
     issuer = forms.ModelChoiceField(label="Cơ quan ban hành", queryset=Unit.objects.none())
+    deputy_signs = forms.BooleanField(
+        label="Người ký",
+        required=False,
+        initial=False,
+        widget=forms.RadioSelect(
+            choices=[
+                (False, "Người đứng đầu ký"),
+                (True, "Cấp phó ký thay (K/T)"),
+            ]
+        ),
+        help_text="Họ tên người ký được gợi ý theo phân công của cơ quan ban hành; sửa được.",
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,9 +158,28 @@ class DirectiveForm(forms.ModelForm):
         # Only the subject is needed to save a draft; the issue page lists what else is missing.
         help_texts = {"issue_date": "Để trống: lấy ngày ban hành thực tế."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, leaders: Sequence[Leader] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].required = True
+        # The issuer's head and deputies are offered (datalists in the page); any name may be
+        # typed, for a signer who has no account in the portal.
+        self.leaders = list(leaders)
+        for name, datalist in SIGNER_DATALISTS.items():
+            self.fields[name].widget.attrs["list"] = datalist
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("signing_authority") or ""
+        if is_deputy_authority(authority):
+            # K/T: a deputy signs for the head. The head's name (proposed before K/T was chosen)
+            # or none gives way to the first deputy the portal knows; another name stays.
+            heads = {leader.name for leader in self.leaders if leader.rank == Rank.HEAD}
+            deputy = next((x for x in self.leaders if x.rank == Rank.DEPUTY), None)
+            name = (cleaned.get("signer_name") or "").strip()
+            if deputy is not None and (not name or name in heads):
+                cleaned["signer_name"] = deputy.name
+                cleaned["signer_position"] = deputy.title.title
+        return cleaned
 
 
 class MilestoneForm(forms.Form):

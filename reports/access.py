@@ -14,6 +14,7 @@ from units.access import Capability, issuer_units_for, own_units_for, scope_q
 from units.models import User
 
 from .models import Notification, ProgressReport, PropagandaItem, SessionAttachment, StudySession
+from .notifications import with_events
 
 
 def access_session(user: User, pk: int) -> StudySession:
@@ -94,9 +95,9 @@ def access_report(
 
 
 def access_notification(user: User, pk: int) -> Notification:
-    """A notification is its addressee's alone."""
+    """A notification is its addressee's alone; loaded with what its wording reads."""
 
-    found = Notification.objects.filter(user=user, pk=pk).first()
+    found = with_events(Notification.objects.filter(user=user, pk=pk)).first()
     if found is None:
         raise Http404("Không tìm thấy thông báo.")
     return found

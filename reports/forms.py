@@ -1,4 +1,5 @@
-"""Forms for sessions, propaganda items, progress reports and their review; no writes."""
+"""Forms for sessions, propaganda items, progress reports and their review, and the choice of
+notification e-mails; no writes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, StudyMaterial
-from reports.models import ProgressReport, PropagandaItem, StudySession
+from reports.models import EmailChannel, ProgressReport, PropagandaItem, StudySession
+from reports.notifications import NOTIFYING_KINDS
 from reports.services import PROPAGANDA_FIELDS, REPORT_PROSE, SESSION_FIELDS, check_attachment
 from units.forms import DateInput
 
@@ -106,5 +108,19 @@ class ReviewForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
-            self.add_error("comment", "Ghi rõ lý do trả lại báo cáo.")
+            self.add_error("comment", "Trả lại báo cáo phải ghi lý do, để đơn vị biết cần sửa gì.")
         return cleaned
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice of e-mail per kind of event that notifies, the user's current one selected."""
+
+    def __init__(self, *args, channels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in NOTIFYING_KINDS:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=EmailChannel.choices,
+                initial=channels[kind.value],
+                widget=forms.RadioSelect,
+            )

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign, Obligation, StudyMaterial
-from units.models import Unit
+from units.events import EventKind
+from units.models import DomainEvent, Unit
 
 
 class StudySession(models.Model):
@@ -188,6 +189,8 @@ class ProgressReport(models.Model):
         ordering = ["-pk"]
         verbose_name = _("báo cáo kết quả")
         verbose_name_plural = _("báo cáo kết quả")
+        # Reports waiting for review, oldest first, without sorting every report (bench/home.py).
+        indexes = [models.Index(fields=["status", "submitted_at"], name="report_review_queue")]
 
     def __str__(self) -> str:
         return f"Báo cáo của {self.unit} – {self.obligation.due_date:%d/%m/%Y}"
@@ -281,8 +284,23 @@ class Reminder(models.Model):
         return f"{self.obligation} → {self.user} ({self.offset:+d})"
 
 
+class EmailChannel(models.TextChoices):
+    """How a user wants the e-mail of a kind of notification (the bell shows every one)."""
+
+    IMMEDIATE = "immediate", _("Gửi thư ngay")
+    DIGEST = "digest", _("Gộp vào thư nhắc việc hằng ngày")
+    NONE = "none", _("Không gửi thư")
+
+
 class Notification(models.Model):
-    """What the bell shows: one per reminder sent, until the user marks it read."""
+    """What the bell shows, until the user marks it read: one per reminder sent (its text kept
+    as sent), or one per (domain event, user) told of it (its text rendered when shown, by
+    reports.notifications.describe).
+
+    The unique (event, user) and the event's processed mark, written in one transaction, make
+    an event's notifications exactly-once; `emailed_at`, set under the row's lock in the
+    transaction that sends, makes its e-mail at most once.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -290,9 +308,20 @@ class Notification(models.Model):
     reminder = models.OneToOneField(
         Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )
-    title = models.CharField(max_length=255)
+    event = models.ForeignKey(
+        DomainEvent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(max_length=255, blank=True)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    # An event's e-mail, as the user chose when it was created ("" for a reminder: its digest).
+    channel = models.CharField(max_length=10, choices=EmailChannel.choices, blank=True)
+    # Its e-mail sent (immediately or in a digest), or dropped for want of an address.
+    emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -300,7 +329,40 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["channel", "user"],
+                condition=Q(emailed_at__isnull=True) & ~Q(channel=""),
+                name="notification_unmailed_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], name="notification_once_per_event_and_user"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or f"{self.event} → {self.user}"
+
+
+class NotificationPreference(models.Model):
+    """A user's e-mail choice for one kind of event; without a row the kind's default applies
+    (reports.notifications.DEFAULT_CHANNELS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    channel = models.CharField(max_length=10, choices=EmailChannel.choices)
+
+    class Meta:
+        verbose_name = _("cách nhận thông báo")
+        verbose_name_plural = _("cách nhận thông báo")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()}: {self.get_channel_display()}"

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Campaign, Directive, DirectiveRecipient, Milestone, Obligation
+from campaigns.selectors import implements_for
 from reports.figures import Figures, rollup
 from reports.models import ProgressReport, PropagandaItem, StudySession
-from units.access import Capability, issuer_units_for
+from units.access import Capability, can, issuer_units_for, own_units_for
 from units.models import Membership, Role, Unit, User
 
 
@@ -162,3 +177,258 @@ def report_figures(report: ProgressReport) -> dict:
         if row.figures.reports_missing or row.figures.reports_pending
     ]
     return data
+
+
+# ---------------------------------------------------------------------------- the home to-do list
+
+
+class Tone(StrEnum):
+    """A state's colour (a Bootstrap `text-bg-*` class), always shown with its words."""
+
+    OVERDUE = "danger"
+    SOON = "warning"
+    LATER = "secondary"
+    DONE = "success"
+
+
+SOON_DAYS = 7  # work due within this many days is amber
+# A campaign ended longer ago than this is history: what it left undone stays on the unit's work
+# page and the dashboards, not at the top of every home page for ever.
+HISTORY_AFTER_DAYS = 30
+_TONE_ORDER = {Tone.OVERDUE: 0, Tone.SOON: 1, Tone.LATER: 2, Tone.DONE: 3}
+_KIND_ORDER: dict[str, int] = {
+    Obligation.Kind.IMPLEMENTING: 0,
+    Obligation.Kind.SESSIONS: 1,
+    Obligation.Kind.REPORT: 2,
+}
+
+
+class Stage(IntEnum):
+    """Where an obligation stands for the unit that owes it, in the order the list shows them."""
+
+    OWED = 0  # the unit must act: nothing done yet, a draft under way, a report returned
+    WAITING = 1  # sent up, waiting for the issuer's review
+    DONE = 2
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the unit does next on an obligation: a link, or a form posted (`post`)."""
+
+    label: str
+    url: str
+    post: bool = False
+
+
+@dataclass
+class TodoItem:
+    """One obligation of the user's unit as the home page shows it: its state in words, the
+    colour and words of its deadline, and the next action (None when the user has none)."""
+
+    obligation: Obligation
+    stage: Stage
+    label: str  # "Tổ chức sinh hoạt", "Đã tổ chức 2 buổi", "Bị trả lại – sửa và gửi lại"…
+    tone: Tone
+    badge: str  # "Quá hạn 3 ngày", "Còn 5 ngày", "Hạn 10/10/2024", "Chờ duyệt", "Đã xong"
+    action: Action | None = None
+    returned: bool = False  # a report sent back for correction
+    comment: str = ""  # the reviewer's, on a returned report
+    issuer_options: list[Unit] = field(default_factory=list)  # who may answer it with a plan
+
+    @property
+    def unit(self) -> Unit:
+        return self.obligation.recipient.unit
+
+    @property
+    def directive(self) -> Directive:
+        return self.obligation.directive
+
+    @property
+    def is_done(self) -> bool:
+        return self.stage == Stage.DONE
+
+    @property
+    def needs_action(self) -> bool:
+        return self.stage == Stage.OWED
+
+    def urgency(self) -> tuple:
+        """Owed work first, most overdue first, then due soonest; a returned report before
+        other work due the same day; then what waits for review; done work last."""
+        due = self.obligation.due_date or datetime.date.max
+        return (
+            self.stage,
+            _TONE_ORDER[self.tone],
+            due,
+            not self.returned,
+            _KIND_ORDER.get(self.obligation.kind, 9),
+            self.obligation.pk,
+        )
+
+
+TODO_LIMIT = 30
+
+
+def unit_todo(
+    user: User, *, today: datetime.date | None = None, limit: int = TODO_LIMIT
+) -> list[TodoItem]:
+    """What the user's own units (and their organs) owe under the directives they received in
+    campaigns not yet history, each with its true state, sorted by urgency: two queries,
+    whatever the size of the tree.
+
+    A session logged counts at once ("Đã tổ chức N buổi"); a report's state is its own (draft,
+    returned with the comment, submitted, accepted); a plan is owed until it is issued. The
+    database orders owed work first and by deadline, so the `limit` kept holds the most urgent;
+    the finer order (colour, returned reports first) is applied here to that page.
+    """
+    today = today or timezone.localdate()
+    issuers = list(issuer_units_for(user))
+    sessions = StudySession.objects.filter(
+        unit_id=OuterRef("recipient__unit_id"), campaign_id=OuterRef("directive__campaign_id")
+    )
+    drafts = Directive.objects.filter(
+        responds_to_id=OuterRef("recipient_id"), status=Directive.Status.DRAFT
+    ).order_by("-pk")
+    open_report = Q(report__isnull=True) | Q(
+        report__status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+    )
+    obligations = (
+        Obligation.objects.filter(
+            recipient__unit__in=[unit.pk for unit in issuers],
+            directive__status=Directive.Status.ISSUED,
+            directive__campaign__end_date__gte=today - datetime.timedelta(days=HISTORY_AFTER_DAYS),
+        )
+        .annotate(
+            sessions_held=_count_of(sessions),
+            draft_id=Subquery(drafts.values("pk")[:1]),
+            stage=Case(
+                When(
+                    Q(kind=Obligation.Kind.IMPLEMENTING, fulfilled_at__isnull=True)
+                    | Q(kind=Obligation.Kind.SESSIONS, sessions_held=0)
+                    | (Q(kind=Obligation.Kind.REPORT) & open_report),
+                    then=Value(Stage.OWED),
+                ),
+                When(
+                    kind=Obligation.Kind.REPORT,
+                    report__status=ProgressReport.Status.SUBMITTED,
+                    then=Value(Stage.WAITING),
+                ),
+                default=Value(Stage.DONE),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related(
+            "recipient__unit",
+            "directive__kind",
+            "directive__issuer",
+            "milestone",
+            "report",
+            "fulfilled_by__kind",
+        )
+        .order_by("stage", F("due_date").asc(nulls_last=True), "pk")[:limit]
+    )
+    may_capture = {unit.pk for unit in own_units_for(user, Capability.CAPTURE)}
+    items = [_todo_item(user, o, today, may_capture, issuers) for o in obligations]
+    return sorted(items, key=TodoItem.urgency)
+
+
+def next_action(items: list[TodoItem]) -> TodoItem | None:
+    """The most urgent owed work the user can act on: the home page's main button."""
+    return next((i for i in items if i.stage == Stage.OWED and i.action is not None), None)
+
+
+def _count_of(rows: QuerySet) -> Subquery:
+    return Subquery(
+        rows.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())),
+        output_field=IntegerField(),
+    )
+
+
+def _deadline(due: datetime.date | None, today: datetime.date) -> tuple[Tone, str]:
+    if due is None:
+        return Tone.LATER, "Chưa có hạn"
+    days = (due - today).days
+    if days < 0:
+        return Tone.OVERDUE, f"Quá hạn {-days} ngày"
+    if days == 0:
+        return Tone.SOON, "Hạn hôm nay"
+    if days <= SOON_DAYS:
+        return Tone.SOON, f"Còn {days} ngày"
+    return Tone.LATER, f"Hạn {due:%d/%m/%Y}"
+
+
+def _todo_item(
+    user: User,
+    obligation: Obligation,
+    today: datetime.date,
+    may_capture: set[int],
+    issuers: list[Unit],
+) -> TodoItem:
+    stage = Stage(obligation.stage)  # type: ignore[attr-defined]  # annotated above
+    unit = obligation.recipient.unit
+    tone, badge = _deadline(obligation.due_date, today)
+    if stage == Stage.DONE:
+        tone, badge = Tone.DONE, "Đã xong"
+    elif stage == Stage.WAITING:
+        tone, badge = Tone.LATER, "Chờ duyệt"
+    item = TodoItem(obligation=obligation, stage=stage, label="", tone=tone, badge=badge)
+    if obligation.kind == Obligation.Kind.SESSIONS:
+        held = obligation.sessions_held  # type: ignore[attr-defined]  # annotated above
+        item.label = f"Đã tổ chức {held} buổi" if held else str(Obligation.Kind.SESSIONS.label)
+        if can(user, Capability.CAPTURE, unit):
+            create = reverse("reports:session_create", args=[unit.pk])
+            label = "Ghi thêm buổi sinh hoạt" if held else "Ghi buổi sinh hoạt"
+            item.action = Action(label, f"{create}?campaign={obligation.directive.campaign_id}")
+    elif obligation.kind == Obligation.Kind.REPORT:
+        _report_state(item, obligation, unit.pk in may_capture)
+    else:
+        _plan_state(item, obligation, issuers)
+    return item
+
+
+def _report_state(item: TodoItem, obligation: Obligation, may_write: bool) -> None:
+    report: ProgressReport | None = getattr(obligation, "report", None)
+    title = obligation.milestone.title if obligation.milestone else ""
+    named = str(Obligation.Kind.REPORT.label) + (f" ({title})" if title else "")
+    if report is None:
+        item.label = named
+        if may_write:
+            url = reverse("reports:report_start", args=[obligation.pk])
+            item.action = Action("Làm báo cáo", url, post=True)
+        return
+    Status = ProgressReport.Status
+    item.label = {
+        Status.DRAFT: f"{named} – đang soạn, chưa gửi",
+        Status.RETURNED: "Bị trả lại – sửa và gửi lại",
+        Status.SUBMITTED: "Đã gửi, chờ duyệt",
+        Status.ACCEPTED: "Báo cáo đã được tiếp nhận",
+    }[Status(report.status)]
+    if report.status == Status.RETURNED:
+        item.returned = True
+        item.comment = report.review_comment
+        if item.tone != Tone.OVERDUE:  # returned work is for now, whatever its deadline
+            item.tone = Tone.SOON
+    if report.is_editable and may_write:
+        label = "Sửa và gửi lại" if report.status == Status.RETURNED else "Tiếp tục làm báo cáo"
+        item.action = Action(label, reverse("reports:report_edit", args=[report.pk]))
+    else:
+        item.action = Action("Xem báo cáo", report.get_absolute_url())
+
+
+def _plan_state(item: TodoItem, obligation: Obligation, issuers: list[Unit]) -> None:
+    draft_id = obligation.draft_id  # type: ignore[attr-defined]  # annotated above
+    if obligation.fulfilled_by is not None:
+        item.label = f"Đã ban hành {obligation.fulfilled_by.display_title}"
+        item.action = Action("Xem văn bản", obligation.fulfilled_by.get_absolute_url())
+    elif obligation.fulfilled_at is not None:
+        item.label = "Đã ban hành văn bản thực hiện"
+    elif draft_id is not None:
+        item.label = "Văn bản thực hiện đang soạn, chưa ban hành"
+        item.action = Action(
+            "Tiếp tục soạn văn bản thực hiện", reverse("campaigns:directive_edit", args=[draft_id])
+        )
+    else:
+        item.label = str(Obligation.Kind.IMPLEMENTING.label)
+        unit = obligation.recipient.unit
+        item.issuer_options = [u for u in issuers if implements_for(u, unit)]
+        url = reverse("campaigns:directive_implement", args=[obligation.recipient_id])
+        item.action = Action("Tạo văn bản thực hiện", url, post=True)

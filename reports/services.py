@@ -16,13 +16,17 @@ from django.utils import timezone
 from campaigns.documents.text import nfc
 from campaigns.models import Campaign, Obligation, StudyMaterial
 from reports.models import (
+    EmailChannel,
     Notification,
+    NotificationPreference,
     ProgressReport,
     PropagandaItem,
     SessionAttachment,
     StudySession,
 )
+from reports.notifications import DEFAULT_CHANNELS
 from reports.selectors import report_figures
+from units.events import EventKind, record_event
 from units.models import Unit, User
 
 # The fields callers set, in the order their forms show them (the forms build their lists from
@@ -126,6 +130,7 @@ def session_create(
     session.materials.set(materials)
     for upload in files:
         attachment_add(actor=actor, session=session, upload=upload)
+    record_event(kind=EventKind.SESSION_LOGGED, actor=actor, unit=unit, target=session)
     return session
 
 
@@ -289,6 +294,7 @@ def report_submit(*, actor: User | None, report: ProgressReport) -> ProgressRepo
             code="no_assessment",
         )
     now = timezone.now()
+    again = report.first_submitted_at is not None
     report.figures = report_figures(report)
     report.status = ProgressReport.Status.SUBMITTED
     report.submitted_at = now
@@ -305,6 +311,13 @@ def report_submit(*, actor: User | None, report: ProgressReport) -> ProgressRepo
         ]
     )
     Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=now)
+    record_event(
+        kind=EventKind.REPORT_SUBMITTED,
+        actor=actor,
+        unit=report.unit,
+        target=report,
+        data={"again": again},
+    )
     return report
 
 
@@ -315,7 +328,9 @@ def report_return(*, actor: User | None, report: ProgressReport, comment: str) -
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError("Chỉ trả lại được báo cáo đã gửi.", code="not_submitted")
     if not comment.strip():
-        raise ValidationError("Ghi rõ lý do trả lại báo cáo.", code="no_comment")
+        raise ValidationError(
+            "Trả lại báo cáo phải ghi lý do, để đơn vị biết cần sửa gì.", code="no_comment"
+        )
     report.status = ProgressReport.Status.RETURNED
     report.review_comment = _clean(comment)
     report.reviewed_at = timezone.now()
@@ -324,6 +339,13 @@ def report_return(*, actor: User | None, report: ProgressReport, comment: str) -
         update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
     )
     Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=None)
+    record_event(
+        kind=EventKind.REPORT_RETURNED,
+        actor=actor,
+        unit=report.unit,
+        target=report,
+        data={"comment": report.review_comment},
+    )
     return report
 
 
@@ -336,10 +358,26 @@ def report_accept(*, actor: User | None, report: ProgressReport) -> ProgressRepo
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    record_event(kind=EventKind.REPORT_ACCEPTED, actor=actor, unit=report.unit, target=report)
     return report
 
 
 # ---------------------------------------------------------------------------- notifications
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor: User, channels: dict[str, str]) -> None:
+    """Keep the actor's e-mail choice per kind of event: a row only where it differs from the
+    kind's default, so a default changed later reaches everyone who never chose."""
+    for kind, channel in channels.items():
+        if kind not in DEFAULT_CHANNELS or channel not in EmailChannel.values:
+            raise ValidationError("Lựa chọn không hợp lệ.", code="bad_channel")
+        if channel == DEFAULT_CHANNELS[kind]:
+            NotificationPreference.objects.filter(user=actor, kind=kind).delete()
+        else:
+            NotificationPreference.objects.update_or_create(
+                user=actor, kind=kind, defaults={"channel": channel}
+            )
 
 
 def notification_mark_read(*, actor: User, notifications) -> int:

@@ -10,6 +10,7 @@ nobody can probe for another unit's data.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -182,3 +183,46 @@ def own_units_for(user: User, capability: Capability) -> list[Unit]:
         for m in grants_for(user).memberships
         if capability in ROLE_CAPABILITIES.get(m.role, ())
     ]
+
+
+# ---------------------------------------------------------------------------- who acts for a unit
+# The gates above read "what may this user do"; these read it backwards, "who may do this here",
+# for telling the people who must act on something (reports.notifications).
+
+
+def _roles_with(capability: Capability, roles: Iterable[str] | None) -> list[str]:
+    wanted = set(roles) if roles is not None else set(Role.values)
+    return [r for r, caps in ROLE_CAPABILITIES.items() if capability in caps and r in wanted]
+
+
+def users_of(
+    units: QuerySet[Unit] | Iterable[Unit],
+    capability: Capability,
+    *,
+    roles: Iterable[str] | None = None,
+) -> QuerySet[User]:
+    """Active users who hold, today, a role carrying `capability` in one of these units itself
+    (not above it): `own_units_for` read backwards, so the people who write a unit's report.
+    `units` may be a queryset (thousands of recipients: one subquery)."""
+    chosen = units if isinstance(units, QuerySet) else [u.pk for u in units]
+    return User.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(unit__in=chosen, role__in=_roles_with(capability, roles))
+        .values("user_id")
+    )
+
+
+def users_acting_for(
+    unit: Unit, capability: Capability, *, roles: Iterable[str] | None = None
+) -> QuerySet[User]:
+    """Active users who act for `unit` with `capability` today: `issuer_units_for` read
+    backwards, so a role in the unit itself or, for an organ (a department issuing on behalf of
+    its committee), in the committee above it. Who reviews the reports a unit asked for."""
+    held_in = Q(unit=unit)
+    if unit.kind.is_organ and unit.depth > 1:
+        held_in |= Q(unit__path=unit.path[: -Unit.steplen])
+    return User.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(held_in, role__in=_roles_with(capability, roles))
+        .values("user_id")
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from .access import Capability, grants_for, units_visible_to
-from .models import Membership, Unit, User, fold_for_search
+from .models import Membership, Role, Unit, User, fold_for_search
+from .positions import Rank, Title, membership_title
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,46 @@ def unit_memberships(unit: Unit, *, include_past: bool) -> QuerySet[Membership]:
     if not include_past:
         memberships = memberships.active()
     return memberships.order_by("role", "-start_date")
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A person holding a head or deputy position in a unit on a day, for signing its documents."""
+
+    name: str
+    position: str  # as the membership states it
+    title: Title  # as a signature prints it
+
+    @property
+    def rank(self) -> Rank:
+        return self.title.rank
+
+
+def unit_leadership(unit: Unit, day: datetime.date) -> list[Leader]:
+    """The unit's head(s) first, then its deputies (the standing one first), from the positions
+    of its memberships active on `day` (units.positions); staff and ordinary members are left
+    out. One query."""
+    leaders: dict[int, Leader] = {}
+    memberships = (
+        Membership.objects.active_on(day)
+        .filter(unit=unit)
+        .exclude(Q(position="") & ~Q(role=Role.SECRETARY))
+        .select_related("user")
+        .order_by(F("start_date").desc(nulls_last=True), "-pk")  # the newest holder first
+    )
+    for membership in memberships:
+        title = membership_title(membership.position, membership.role)
+        held = leaders.get(membership.user_id)
+        if title is None or (held is not None and held.rank <= title.rank):
+            continue
+        leaders[membership.user_id] = Leader(
+            name=membership.user.get_full_name(), position=membership.position, title=title
+        )
+    # A position written out wins over one read from the role alone (a secretary left blank).
+    return sorted(
+        leaders.values(),
+        key=lambda leader: (leader.rank, not leader.title.standing, not leader.position),
+    )
 
 
 def export_rows(root: Unit) -> Iterator[dict[str, object]]:

@@ -17,6 +17,7 @@ from .documents import directive_document, recipient_lines
 from .importing import (
     RecipientMatch,
     basis_directives,
+    held_directive,
     issuer_match,
     milestone_suggestions,
     recipient_matches,
@@ -24,12 +25,16 @@ from .importing import (
 )
 from .tree import (
     Level,
+    authority_choices,
     basis_line,
     committee_of,
     implements_for,
+    is_deputy_authority,
     issuer_defaults,
     level_units,
     recipient_candidates,
+    signer_choices,
+    signer_defaults,
     term_for,
 )
 
@@ -37,6 +42,7 @@ __all__ = [
     "Level",
     "RecipientMatch",
     "RecipientStatus",
+    "authority_choices",
     "basis_directives",
     "basis_line",
     "committee_of",
@@ -44,8 +50,10 @@ __all__ = [
     "directive_document",
     "directives_issued_for",
     "directives_visible_in",
+    "held_directive",
     "implementing_directives",
     "implements_for",
+    "is_deputy_authority",
     "issuer_defaults",
     "issuer_match",
     "level_units",
@@ -57,6 +65,8 @@ __all__ = [
     "recipient_matches",
     "recipient_statuses",
     "sends_to",
+    "signer_choices",
+    "signer_defaults",
     "term_for",
     "with_issuer_options",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from campaigns.access import directives_visible_to
-from campaigns.documents.text import shorten, split_symbol
+from campaigns.documents.text import canonical_symbol, shorten, split_symbol
 from campaigns.models import Directive, Milestone
 from units.models import Unit, User, fold_for_search
 
@@ -156,4 +156,24 @@ def basis_directives(user: User, data: dict[str, Any]) -> list[Directive]:
         directives_visible_to(user)
         .filter(query, status__in=[Directive.Status.ISSUED, Directive.Status.REPLACED])
         .select_related("campaign", "kind")
+    )
+
+
+def held_directive(user: User, data: dict[str, Any]) -> Directive | None:
+    """The directive with the file's number and date that the user can already open in the
+    portal (issued here, or received earlier): importing it again would make a second copy."""
+    symbol = canonical_symbol(data.get("symbol") or "")
+    day = data.get("date")
+    if not symbol or not day:
+        return None
+    return (
+        directives_visible_to(user)
+        .filter(
+            symbol=symbol,
+            issue_date=day,
+            status__in=[Directive.Status.ISSUED, Directive.Status.REPLACED],
+        )
+        .select_related("kind")
+        .order_by("pk")
+        .first()
     )

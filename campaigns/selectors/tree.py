@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from campaigns.documents.formatting import short_date
 from campaigns.models import CommitteeTerm, Directive
 from units.models import Unit
+from units.positions import Rank
+from units.selectors import Leader, unit_leadership
 
 
 def committee_of(issuer: Unit) -> Unit:
@@ -84,6 +87,74 @@ def issuer_defaults(issuer: Unit) -> dict[str, str]:
         "symbol_code": issuer.symbol_code,
         "place": issuer.place_name or committee.place_name,
     }
+
+
+DEPUTY_AUTHORITY = "K/T"  # "K/T TRƯỞNG BAN": a deputy signs for the head (FORMAT.md)
+
+
+def signer_choices(issuer: Unit, day: datetime.date | None = None) -> list[Leader]:
+    """Who may sign for the issuer on `day` (today by default): its head, then its deputies,
+    from the positions of its memberships. Never its staff (chuyên viên)."""
+    return unit_leadership(issuer, day or timezone.localdate())
+
+
+def is_deputy_authority(signing_authority: str) -> bool:
+    return signing_authority.strip().upper().startswith(DEPUTY_AUTHORITY)
+
+
+def signer_defaults(
+    issuer: Unit,
+    *,
+    day: datetime.date | None = None,
+    deputy: bool = False,
+) -> dict[str, str]:
+    """The signature a draft of this issuer proposes: its head on `day`, or with `deputy` (the
+    drafter chose "K/T") its first deputy; the name is left blank when the portal knows none.
+
+    An organ's head signs in person (no authority line) and a deputy "K/T TRƯỞNG BAN"; a
+    committee signs on behalf of the collective ("T/M …"), by its secretary or a deputy.
+    """
+    leaders = signer_choices(issuer, day)
+    heads = [leader for leader in leaders if leader.rank == Rank.HEAD]
+    deputies = [leader for leader in leaders if leader.rank == Rank.DEPUTY]
+    head_title = _head_title(issuer, leaders)
+    signer = next(iter(deputies if deputy else heads), None)
+    if issuer.kind.is_organ:
+        authority = f"{DEPUTY_AUTHORITY} {head_title.upper()}" if deputy else ""
+    else:
+        authority = _collective_authority(issuer)
+    if signer is not None:
+        position = signer.title.title
+    else:
+        position = f"Phó {head_title}" if deputy else head_title
+    return {
+        "signing_authority": authority,
+        "signer_position": position,
+        "signer_name": signer.name if signer else "",
+    }
+
+
+def authority_choices(issuer: Unit, leaders: list[Leader]) -> list[str]:
+    """The authority lines offered beside the free text: "K/T TRƯỞNG BAN" for an organ, whose
+    head signs with none; on behalf of the collective for a committee, whoever signs."""
+    if issuer.kind.is_organ:
+        return [f"{DEPUTY_AUTHORITY} {_head_title(issuer, leaders).upper()}"]
+    return [_collective_authority(issuer)]
+
+
+def _head_title(issuer: Unit, leaders: list[Leader]) -> str:
+    """The title of the issuer's head: as its leaders' positions write it, else the usual one."""
+    if leaders:
+        return leaders[0].title.head_title
+    return "Trưởng ban" if issuer.kind.is_organ else "Bí thư"
+
+
+def _collective_authority(issuer: Unit) -> str:
+    if issuer.kind.counts_members:
+        return "T/M CHI BỘ"
+    if issuer.kind.is_grassroots:
+        return "T/M ĐẢNG ỦY"
+    return "T/M BAN THƯỜNG VỤ"
 
 
 def basis_line(parent: Directive, *, issuer_name: str, kind_name: str) -> str:

@@ -22,7 +22,13 @@ from .drafting import (
     recipients_add,
     recipients_remove,
 )
-from .importing import CAMPAIGN_DAYS, import_confirm, import_discard, import_upload
+from .importing import (
+    CAMPAIGN_DAYS,
+    AlreadyHeldError,
+    import_confirm,
+    import_discard,
+    import_upload,
+)
 from .issuing import (
     _next_number,  # the PostgreSQL numbering test races it directly
     counted_members,
@@ -38,6 +44,7 @@ __all__ = [
     "CAMPAIGN_FIELDS",
     "DRAFT_EDIT_FIELDS",
     "DRAFT_FIELDS",
+    "AlreadyHeldError",
     "MilestoneData",
     "_next_number",
     "campaign_create",

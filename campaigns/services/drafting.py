@@ -11,7 +11,7 @@ from django.db import transaction
 
 from campaigns.documents.text import nfc
 from campaigns.models import Campaign, Directive, DirectiveKind, DirectiveRecipient, Milestone
-from campaigns.selectors import issuer_defaults, level_units, recipient_candidates
+from campaigns.selectors import issuer_defaults, level_units, recipient_candidates, signer_defaults
 from units.models import Unit, User
 
 # The fields of a draft its author edits on the draft page, in the order the page shows them.
@@ -73,10 +73,13 @@ def directive_create(
     campaign: Campaign,
     kind: DirectiveKind,
     issuer: Unit,
+    deputy_signs: bool = False,
     **fields,
 ) -> Directive:
-    """A new draft, its header lines pre-filled from the issuer's place in the tree."""
-    values = {**issuer_defaults(issuer), **fields}
+    """A new draft, its header lines pre-filled from the issuer's place in the tree and its
+    signer proposed from the issuer's leadership today: the head, or a deputy (K/T) with
+    `deputy_signs`; never the drafter. `fields` given win over both."""
+    values = {**issuer_defaults(issuer), **signer_defaults(issuer, deputy=deputy_signs), **fields}
     unknown = set(values) - set(DRAFT_FIELDS) - {"responds_to", "replaces"}
     if unknown:
         raise TypeError(f"directive_create does not set {sorted(unknown)}")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.documents.extract import (
+    DirectiveImportError,
     extract_directive_text,
     normalise_text,
     read_directive_file,
@@ -33,7 +34,8 @@ from campaigns.models import (
     Milestone,
     StudyMaterial,
 )
-from campaigns.selectors import sends_to
+from campaigns.selectors import held_directive, sends_to
+from units.events import EventKind, record_event
 from units.models import Unit, User
 
 from .campaigns import campaign_create
@@ -43,15 +45,32 @@ from .issuing import counted_members, record_obligations
 CAMPAIGN_DAYS = 180  # a new campaign's window when the directive states no later deadline
 
 
+class AlreadyHeldError(DirectiveImportError):
+    """The file is a directive the user can already open in the portal: they are sent to it
+    instead of reviewing a second copy."""
+
+    def __init__(self, directive: Directive) -> None:
+        super().__init__(
+            f"Cổng đã có văn bản số {directive.symbol} ngày {directive.issue_date:%d/%m/%Y}: "
+            "không nhập lại, hãy mở văn bản đã có.",
+            code="already_held",
+        )
+        self.directive = directive
+
+
 @transaction.atomic
 def import_upload(*, actor: User, upload: UploadedFile) -> DirectiveImport:
-    """Read the file and keep it for review; a file that is not a directive stores nothing.
+    """Read the file and keep it for review; a file that is not a directive, or one the portal
+    already holds for the user, stores nothing.
 
-    Raises ``DirectiveImportError`` with the message for the user.
+    Raises ``DirectiveImportError`` (``AlreadyHeldError`` for a copy) with the message for the
+    user.
     """
     name = Path(upload.name or "").name[:255] or "van-ban"
     text = read_directive_file(cast(BinaryIO, upload), name)  # an upload is an open binary file
     data = extract_directive_text(text)
+    if (held := held_directive(actor, data)) is not None:
+        raise AlreadyHeldError(held)
     upload.seek(0)
     job = DirectiveImport(
         created_by=actor, original_name=name, text=normalise_text(text), data=data
@@ -192,6 +211,7 @@ def import_confirm(
     record_obligations(directive, recipients)
     directive.implements.set(implements)
     locked.delete()  # the row only: its file now belongs to the directive
+    record_event(kind=EventKind.IMPORT_CONFIRMED, actor=actor, unit=units[0], target=directive)
     return directive
 
 

@@ -27,6 +27,7 @@ from campaigns.selectors import (
     recipient_candidates,
     term_for,
 )
+from units.events import EventKind, record_event
 from units.models import Unit, User
 
 from .drafting import (
@@ -158,10 +159,13 @@ def directive_issue(
             kind=Obligation.Kind.IMPLEMENTING,
             fulfilled_at__isnull=True,
         ).update(fulfilled_at=now, fulfilled_by=directive)
-    if directive.replaces_id:
+    replaced = None
+    if directive.replaces_id and (
         Directive.objects.filter(pk=directive.replaces_id, status=Directive.Status.ISSUED).update(
             status=Directive.Status.REPLACED
         )
+    ):
+        replaced = directive.replaces_id
 
     from campaigns.documents.render import render_pdf  # WeasyPrint loads only when needed
 
@@ -182,7 +186,35 @@ def directive_issue(
             "updated_at",
         ]
     )
+    _record_issue_events(actor, directive, replaced=replaced)
     return directive
+
+
+def _record_issue_events(actor: User | None, directive: Directive, *, replaced: int | None) -> None:
+    """Issued (to its recipients), the directive it replaces retired, the plan a unit owed."""
+    first_deadline = min((m.deadline for m in directive.milestones.all()), default=None)
+    issuer = _portal_issuer(directive)
+    record_event(
+        kind=EventKind.DIRECTIVE_ISSUED,
+        actor=actor,
+        unit=issuer,
+        target=directive,
+        data={"due": first_deadline.isoformat() if first_deadline else None},
+    )
+    if replaced is not None:
+        old = Directive.objects.select_related("issuer").get(pk=replaced)
+        record_event(
+            kind=EventKind.DIRECTIVE_REPLACED,
+            actor=actor,
+            unit=old.issuer or issuer,
+            target=old,
+            data={"by": directive.pk, "by_symbol": directive.symbol},
+        )
+    if directive.responds_to_id:
+        answered = DirectiveRecipient.objects.select_related("unit").get(
+            pk=directive.responds_to_id
+        )
+        record_event(kind=EventKind.PLAN_ISSUED, actor=actor, unit=answered.unit, target=directive)
 
 
 def record_obligations(directive: Directive, recipients: list[DirectiveRecipient]) -> None:
@@ -239,7 +271,8 @@ def directive_implement(
     """A draft implementing a received directive, pre-filled from it.
 
     Basis line, campaign, milestones (those that bind the recipient, same deadlines, so inside
-    the parent's window), recipients = the recipient unit's own subordinate units. Asking twice
+    the parent's window), recipients = the recipient unit's own subordinate units, signer the
+    issuer's head (proposed by directive_create, never the drafter). Asking twice
     returns the draft already started instead of a second one.
     """
     existing = (
@@ -267,11 +300,9 @@ def directive_implement(
         subject=parent.subject,
         basis=basis_line(parent, issuer_name=issuer.name, kind_name=kind.name),
         audience=parent.audience,
-        signer_name=actor.get_full_name() if actor else "",
         # A grassroots organisation's plan goes to its cells, which study rather than plan.
         requires_implementing=not issuer.kind.is_grassroots,
         recipient_lines=f"- {parent.issuer_name} (b/c),\n- Các chi bộ trực thuộc,\n- Lưu.",
-        **_signature_defaults(issuer),
     )
     directive.implements.add(parent)
     milestones_replace(
@@ -291,15 +322,6 @@ def directive_implement(
     if recipient_candidates(issuer).exists():
         recipients_add(actor=actor, directive=directive, level=Level.CHILDREN)
     return directive
-
-
-def _signature_defaults(issuer: Unit) -> dict[str, str]:
-    """Who usually signs for this kind of issuer: an organ's head in person, else the secretary
-    on behalf of the collective (FORMAT.md)."""
-    if issuer.kind.is_organ:
-        return {"signing_authority": "", "signer_position": "Trưởng ban"}
-    collective = "T/M CHI BỘ" if issuer.kind.counts_members else "T/M ĐẢNG ỦY"
-    return {"signing_authority": collective, "signer_position": "Bí thư"}
 
 
 @transaction.atomic

@@ -27,6 +27,8 @@ from campaigns.models import Directive
 from units.access import Capability, can, issuer_units_for
 from units.forms import errors_to_form
 from units.http import AuthedHttpRequest
+from units.models import Unit
+from units.selectors import Leader
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -105,7 +107,8 @@ def directive_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     directive = access_directive(request.user, pk, for_edit=True)
     if refused := _refuse_issued(request, directive):
         return refused
-    form = DirectiveForm(request.POST or None, instance=copy.copy(directive))
+    leaders = _signers(directive)
+    form = DirectiveForm(request.POST or None, instance=copy.copy(directive), leaders=leaders)
     if request.method == "POST" and form.is_valid():
         try:
             services.directive_update(actor=request.user, directive=directive, **form.cleaned_data)
@@ -127,15 +130,29 @@ def directive_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "document": render_html(selectors.directive_document(preview), standalone=False),
             "recipient_count": directive.recipients.count(),
             "milestones": directive.milestones.all(),
+            "leaders": leaders,
+            "authorities": selectors.authority_choices(_issuer(directive), leaders),
         },
     )
+
+
+def _issuer(directive: Directive) -> Unit:
+    """The unit a draft is issued by (a draft is always written in the portal)."""
+    if directive.issuer is None:
+        raise Http404("Văn bản của cơ quan ngoài Cổng không soạn trên Cổng.")
+    return directive.issuer
+
+
+def _signers(directive: Directive) -> list[Leader]:
+    """The issuer's head and deputies on the draft's date (today while it has none)."""
+    return selectors.signer_choices(_issuer(directive), directive.issue_date)
 
 
 @require_POST
 def directive_preview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The page as it would print with the text being typed: nothing is saved."""
     directive = access_directive(request.user, pk, for_edit=True)
-    form = DirectiveForm(request.POST, instance=copy.copy(directive))
+    form = DirectiveForm(request.POST, instance=copy.copy(directive), leaders=_signers(directive))
     form.is_valid()  # fills the instance with what parsed; a half-typed form still previews
     return HttpResponse(render_html(selectors.directive_document(form.instance), standalone=False))
 

@@ -31,16 +31,22 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     if not issuer_units_for(request.user).exists():
         raise Http404("Bạn không có quyền nhập văn bản.")
     form = DirectiveUploadForm(request.POST or None, request.FILES or None)
+    held = None
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_upload(actor=request.user, upload=form.cleaned_data["file"])
         except DirectiveImportError as exc:
             form.add_error("file", exc.message)
+            held = exc.directive if isinstance(exc, services.AlreadyHeldError) else None
         else:
             messages.success(request, "Đã đọc văn bản. Kiểm tra từng trường bên dưới rồi xác nhận.")
             return redirect(job)
     pending = request.user.directive_imports.all()[:20]
-    return render(request, "campaigns/import_upload.html", {"form": form, "pending": pending})
+    return render(
+        request,
+        "campaigns/import_upload.html",
+        {"form": form, "pending": pending, "held": held},
+    )
 
 
 def _as_name(text: str) -> str:

@@ -16,6 +16,7 @@ from reports import selectors, services
 from reports.access import access_report
 from reports.documents import render_report_pdf, report_document
 from reports.forms import ReportForm, ReviewForm
+from reports.models import ProgressReport
 from units.access import Capability, issuer_units_for, own_units_for
 from units.forms import errors_to_form
 from units.http import AuthedHttpRequest
@@ -29,13 +30,21 @@ def report_start(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    report = access_report(request.user, pk)
+    return _detail(request, access_report(request.user, pk))
+
+
+def _detail(
+    request: AuthedHttpRequest, report: ProgressReport, review_form: ReviewForm | None = None
+) -> HttpResponse:
+    """The report's page; with `review_form`, the review as the reviewer sent it, errors shown."""
     issuer_id = report.obligation.directive.issuer_id  # None: issued outside the portal
     may_review = (
         issuer_id is not None
         and issuer_units_for(request.user, Capability.APPROVE).filter(pk=issuer_id).exists()
     )
     figures = report.figures if report.figures and not report.is_editable else None
+    if review_form is None and may_review and report.status == "submitted":
+        review_form = ReviewForm()
     return render(
         request,
         "reports/report_detail.html",
@@ -44,7 +53,7 @@ def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "figures": figures or selectors.report_figures(report),
             "may_edit": report.is_editable
             and report.unit in own_units_for(request.user, Capability.CAPTURE),
-            "review_form": ReviewForm() if may_review and report.status == "submitted" else None,
+            "review_form": review_form,
         },
     )
 
@@ -80,8 +89,9 @@ def report_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk, for_review=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(report)
+        # The page again with the reviewer's choice and text kept and the error beside the field:
+        # a redirect would drop "Trả lại để sửa" and leave only a message at the top.
+        return _detail(request, report, review_form=form)
     try:
         if form.cleaned_data["decision"] == "return":
             services.report_return(

@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from campaigns.demo import REFERENCE, reference_parts
+from campaigns.kinds import ensure_directive_kinds
+from campaigns.models import DirectiveKind
 from units.demo import DEMO_PASSWORD, seed_demo_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -18,8 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 @pytest.fixture
 def demo_units(transactional_db):
-    """The demo tree and logins without the demo campaign: this journey writes its own."""
+    """The demo tree and logins without the demo campaign: this journey writes its own. The
+    directive kinds a migration installs are put back: an earlier transactional test flushed
+    them."""
     seed_demo_world()
+    ensure_directive_kinds(DirectiveKind)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
@@ -108,14 +113,19 @@ def test_staff_issues_the_reference_directive_and_a_secretary_implements_it(
     assert "Cần Thơ, ngày 29 tháng 3 năm 2024" in text
     assert "DỰ THẢO" not in text
 
-    # The secretary of Sở Tài chính's committee: received on the home page, one click to a plan.
+    # The secretary of Sở Tài chính's committee: received on the home page; its page says what
+    # the committee owes and by when, and one click starts the plan. (The campaign of 2024 is
+    # history by now, so the home page's to-do list leaves it out.)
     secretary = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     desk = secretary.new_page()
     sign_in(desk, base, "bithu")
     row = desk.get_by_role("row").filter(has_text="Hướng dẫn 01-HD/BTGĐUK")
-    expect(row).to_contain_text("Báo cáo kết quả")
-    expect(row).to_contain_text("10/10/2024")
-    row.get_by_role("button", name="Tạo văn bản thực hiện").click()
+    expect(row.get_by_role("button", name="Tạo văn bản thực hiện")).to_be_visible()
+    row.get_by_role("link", name="Hướng dẫn 01-HD/BTGĐUK").click()
+    owed = desk.locator(".card").filter(has_text="Đảng bộ Sở Tài chính phải thực hiện")
+    expect(owed).to_contain_text("Báo cáo kết quả")
+    expect(owed).to_contain_text("10/10/2024")
+    owed.get_by_role("button", name="Tạo văn bản thực hiện").click()
     expect(desk.get_by_text(re.compile("Đã tạo dự thảo thực hiện"))).to_be_visible()
     expect(desk.get_by_label("Căn cứ")).to_have_value(
         re.compile(r"^Thực hiện Hướng dẫn số 01-HD/BTGĐUK ngày 29/3/2024 của Ban Tuyên giáo")

@@ -26,11 +26,11 @@ from campaigns.models import (
 )
 from campaigns.selectors import directive_document, recipient_statuses
 from campaigns.services import MilestoneData
-from tests.factories import UnitFactory, kind
+from tests.factories import MembershipFactory, UnitFactory, UserFactory, kind
 from tests.plugins.directives import BODY, directive_kind, make_draft
 from units import services as unit_services
 from units.access import issuer_units_for
-from units.models import Unit
+from units.models import Role, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -1033,7 +1033,10 @@ def test_a_committees_department_may_answer_a_directive_sent_to_the_committee(
     campaign, tree, users
 ):
     """The city sends to the bloc; the bloc's Propaganda Department issues the implementing
-    guidance (as 32-HD/BTGĐUK answers 52-HD/BTGTU), and the bloc's obligation is met."""
+    guidance (as 32-HD/BTGĐUK answers 52-HD/BTGTU), signed by its head, and the bloc's
+    obligation is met."""
+    head = UserFactory(full_name="Nguyễn Văn Sẵn")
+    MembershipFactory(user=head, unit=tree.bloc_btg, role=Role.STAFF, position="Trưởng ban")
     parent = make_draft(campaign, tree.city_btg, users.staff, symbol_code="BTGTU")
     services.recipients_add(actor=users.staff, directive=parent, units=[tree.bloc])
     parent = services.directive_issue(actor=users.staff, directive=parent)
@@ -1046,6 +1049,11 @@ def test_a_committees_department_may_answer_a_directive_sent_to_the_committee(
 
     assert plan.issuer == tree.bloc_btg
     assert plan.symbol == "01-KH/BTGĐUK"
+    assert (plan.signing_authority, plan.signer_position, plan.signer_name) == (
+        "",
+        "Trưởng ban",
+        "Nguyễn Văn Sẵn",
+    )
     assert recipient_statuses(parent)[0].implemented
 
 

@@ -14,8 +14,6 @@ import lxml.html
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -30,6 +28,7 @@ from campaigns.models import (
     StudyMaterial,
 )
 from campaigns.selectors import Level
+from tests.plugins.cost import assert_cost_bounded, request_cost
 from tests.plugins.directives import directive_kind, make_draft
 from units.services import unit_rename, unit_tree_import
 
@@ -347,14 +346,10 @@ def _add_grassroots(parent, count: int, start: int = 1) -> None:
 def _issue_to_children(campaign, tree, users) -> Directive:
     directive = make_draft(campaign, tree.bloc_btg, users.staff)
     services.recipients_add(actor=users.staff, directive=directive, level=Level.CHILDREN)
-    return services.directive_issue(actor=users.staff, directive=directive)
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
+    with pytest.MonkeyPatch.context() as patch:
+        # The stored PDF plays no part in the pages measured; rendering it is half the test.
+        patch.setattr("campaigns.documents.render.render_pdf", lambda document: b"%PDF-1.7\n")
+        return services.directive_issue(actor=users.staff, directive=directive)
 
 
 @pytest.mark.slow
@@ -362,19 +357,24 @@ def test_directive_page_queries_do_not_grow_with_its_recipients(campaign, tree, 
     client = client_for(users.staff)
     _add_grassroots(tree.bloc, 8)
     few = _issue_to_children(campaign, tree, users)
+    # The small case is measured before the large one exists: the staff home lists both.
+    page_few, _ = request_cost(client, few.get_absolute_url())
+    home_few, _ = request_cost(client, reverse("home"))
     _add_grassroots(tree.bloc, 990, start=9)
     many = _issue_to_children(campaign, tree, users)
     assert (few.recipients.count(), many.recipients.count()) == (10, 1000)
 
-    with_few = _queries(client, few.get_absolute_url())
-    home_with_few = _queries(client, reverse("home"))
-    with_many = _queries(client, many.get_absolute_url())
-    home_with_many = _queries(client, reverse("home"))
+    page_many, _ = request_cost(client, many.get_absolute_url())
+    home_many, _ = request_cost(client, reverse("home"))
+    with_few, home_with_few = page_few.count, home_few.count
+    with_many, home_with_many = page_many.count, home_many.count
 
     assert with_many == with_few
     assert home_with_many == home_with_few
     assert with_many <= 16
     assert home_with_many <= 12
+    assert_cost_bounded(page_few, page_many, what="the page of a directive to 1,000 units")
+    assert_cost_bounded(home_few, home_many, what="the staff home with that directive")
     assert (
         str(DirectiveRecipient.objects.filter(directive=many).last())
         in client.get(many.get_absolute_url()).text
@@ -412,12 +412,15 @@ def test_received_and_issued_lists_stay_bounded_with_many_directives(
         (users.staff, reverse("home")),
     ]
     _issue_many_to_grassroots_a(campaign, tree, users, 10)
-    with_few = [_queries(client_for(user), url) for user, url in pages]
+    few = [request_cost(client_for(user), url)[0] for user, url in pages]
     _issue_many_to_grassroots_a(campaign, tree, users, 190)
-    with_many = [_queries(client_for(user), url) for user, url in pages]
+    many = [request_cost(client_for(user), url)[0] for user, url in pages]
+    with_few, with_many = [c.count for c in few], [c.count for c in many]
 
     assert with_many == with_few
     assert max(with_many) <= 12
+    for (user, url), small, large in zip(pages, few, many, strict=True):
+        assert_cost_bounded(small, large, what=f"{url} for {user} with 200 directives")
     page = client_for(users.secretary).get(reverse("campaigns:received_list")).context["page"]
     assert (len(page.object_list), page.paginator.count) == (25, 200)
 
@@ -786,3 +789,34 @@ def test_an_uploaded_pdf_is_served_only_to_those_who_see_the_campaign(
         assert (
             client_for(getattr(users, who)).get(_url("material_file", material)).status_code == 404
         )
+
+
+def test_a_milestone_outside_the_campaign_is_refused_on_the_page_with_a_link_to_the_campaign(
+    draft, users, client_for
+):
+    before = _milestones(draft)
+
+    response = _post_milestones(client_for(users.staff), draft, _milestone(due_date="2025-01-15"))
+
+    assert response.status_code == 200
+    assert "Chưa lưu các mốc thời gian" in response.text
+    assert "nằm ngoài thời gian của đợt sinh hoạt (01/03/2024 – 31/12/2024)" in response.text
+    assert reverse("campaigns:campaign_edit", args=[draft.campaign_id]) in response.text
+    assert 'value="2025-01-15"' in response.text  # the user's entry is kept to correct
+    assert _milestones(draft) == before
+
+
+def test_a_drafter_who_may_not_edit_the_campaign_is_told_whom_to_ask(
+    campaign, tree, users, client_for
+):
+    """The grassroots secretary drafts a plan in the bloc's campaign: no link to a page they
+    cannot open, a sentence instead."""
+    plan = make_draft(campaign, tree.grassroots_a, users.secretary, symbol_code="ĐU")
+
+    response = _post_milestones(
+        client_for(users.secretary), plan, _milestone(due_date="2024-02-01")
+    )
+
+    assert "Chưa lưu các mốc thời gian" in response.text
+    assert reverse("campaigns:campaign_edit", args=[campaign.pk]) not in response.text
+    assert "đề nghị đơn vị chủ trì đợt sinh hoạt điều chỉnh thời gian" in response.text

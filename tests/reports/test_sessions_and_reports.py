@@ -458,6 +458,27 @@ def test_a_report_keeps_the_figures_it_was_sent_with(cascade, campaign, tree, us
     assert (now["sessions"], now["participants"]) == (2, 19)
 
 
+def test_returning_a_report_without_a_reason_keeps_the_choice_and_asks_for_the_reason(
+    cascade, tree, users, client_for
+):
+    report = _send_report(cascade.plan, tree.cell_a1, users.cell_secretary)
+    reviewer = client_for(users.secretary)
+
+    again = _submit(
+        reviewer, _url("report_detail", report), "decision", decision="return", comment="  "
+    )
+
+    assert again.status_code == 200
+    form = _page_form(again, "decision")
+    assert form.fields["decision"] == "return"  # "Trả lại để sửa" is still the one ticked
+    feedback = lxml.html.fromstring(again.text).xpath(
+        '//*[@id="id_comment"]/following::*[contains(@class, "invalid-feedback")][1]'
+    )
+    assert "Trả lại báo cáo phải ghi lý do" in feedback[0].text_content()
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SUBMITTED
+
+
 def test_the_issuing_committee_returns_the_report_with_a_reason_and_accepts_the_correction(
     cascade, campaign, tree, users, client_for
 ):
@@ -475,7 +496,7 @@ def test_the_issuing_committee_returns_the_report_with_a_reason_and_accepts_the_
     assert detail in to_review
 
     no_reason = _submit(reviewer, detail, "decision", follow=True, decision="return", comment="")
-    assert "Ghi rõ lý do trả lại báo cáo." in no_reason.text
+    assert "Trả lại báo cáo phải ghi lý do, để đơn vị biết cần sửa gì." in no_reason.text
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED
 
