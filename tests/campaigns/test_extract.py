@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -27,9 +28,13 @@ from campaigns.documents.extract import (
 from tests.campaigns.reference_document import REFERENCE, reference_context, reference_docx
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "directives"
+SOURCES = CORPUS / "SOURCES.md"
 CORPUS_FILES = sorted(
-    path for path in CORPUS.iterdir() if path.is_file() and not path.name.endswith(".json")
+    path
+    for path in CORPUS.iterdir()
+    if path.is_file() and not path.name.endswith(".json") and path != SOURCES
 )
+QUOC_HIEU = re.compile(r"CỘNG\s*H(?:ÒA|OÀ)\s*XÃ\s*HỘI\s*CHỦ\s*NGHĨA\s*VIỆT\s*NAM", re.I)
 CAY_TRE = (
     "“Xây dựng và phát triển nền đối ngoại, ngoại giao Việt Nam toàn diện, hiện đại mang đậm "
     "bản sắc “Cây tre Việt Nam””"
@@ -37,6 +42,7 @@ CAY_TRE = (
 
 # Written by hand from reading the reference directive; its body is checked block by block below.
 REFERENCE_EXPECTED = {
+    "layout": "party",
     "superior_body": "ĐẢNG ỦY KHỐI CƠ QUAN DÂN CHÍNH ĐẢNG TP CẦN THƠ",
     "issuing_body": "BAN TUYÊN GIÁO",
     "kind": "HD",
@@ -257,11 +263,28 @@ def _compare(path: Path) -> tuple[int, dict[str, tuple[object, object]]]:
     return len(expected), wrong
 
 
-def test_corpus_has_at_least_ten_directives_each_with_its_expected_result():
-    assert len(CORPUS_FILES) >= 10
+def test_corpus_has_at_least_25_documents_of_both_layouts_each_with_its_expected_result():
+    assert len(CORPUS_FILES) >= 25
     assert all(path.with_name(f"{path.name}.expected.json").is_file() for path in CORPUS_FILES)
     kinds = {_expected(path)["kind"] for path in CORPUS_FILES}
-    assert {"HD", "KH", "CV", "TB"} <= kinds
+    assert {"HD", "KH", "CV", "TB", "BC"} <= kinds
+    layouts = {path.name: _expected(path)["layout"] for path in CORPUS_FILES}
+    assert sum(layout == "party" for layout in layouts.values()) >= 8
+    # State documents: the Quốc hiệu in the text, and the reader says so.
+    with_quoc_hieu = {
+        path.name for path in CORPUS_FILES if QUOC_HIEU.search(path.read_text(encoding="utf-8"))
+    }
+    state = {name for name, layout in layouts.items() if layout == "state"}
+    assert len(state) >= 8
+    assert state == with_quoc_hieu
+    state_kinds = {_expected(CORPUS / name)["kind"] for name in state}
+    assert {"KH", "CV", "TB", "BC"} <= state_kinds
+
+
+def test_every_corpus_document_has_its_source_in_sources_md():
+    sources = SOURCES.read_text(encoding="utf-8")
+    missing = [path.name for path in CORPUS_FILES if f"`{path.name}`" not in sources]
+    assert missing == []
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[path.name for path in CORPUS_FILES])
@@ -358,6 +381,12 @@ def test_header_date_in_both_forms(date_line):
         # The date of a document named in the text, and a past date, are not deadlines.
         ("Theo Hướng dẫn số 52-HD/BTGTU ngày 14/3/2024 của Ban Tuyên giáo Thành ủy.", []),
         ("Kỷ niệm Ngày thành lập Đảng (03/02/1930).", []),
+        # A lunar date is not a deadline; the day that opens a range takes its month.
+        ("Treo cờ ngày Giỗ Tổ (10 tháng 3 âm lịch, tức ngày 18/4/2024).", [("date", "2024-04-18")]),
+        (
+            "Lễ hội diễn ra từ ngày 23 đến ngày 26 tháng 4 năm 2024.",
+            [("date", "2024-04-23"), ("date", "2024-04-26")],
+        ),
         ("Có 42/42 tổ chức cơ sở đảng, 3.512/3.690 đảng viên tham gia.", []),
     ],
 )
@@ -407,6 +436,352 @@ def test_an_implemented_document_named_inside_anothers_subject_is_not_a_basis():
             "issuer": "Ban Tuyên giáo và Dân vận Thành ủy",
         },
     ]
+
+
+# --- documents of state bodies and the Front (Nghị định 30/2020/NĐ-CP) -------------------------
+
+STATE_CLOSING = (
+    "Nơi nhận:\tKT. CHỦ TỊCH\n- Như trên;\tPHÓ CHỦ TỊCH\n- Sở Văn hóa, Thể thao và Du lịch;\n"
+    "- Lưu: VT, VX.\n\n\tNguyễn Thực Hiện\n"
+)
+
+
+def _state(
+    *,
+    number: str = "Số: 123/UBND-VX",
+    date_line: str = "Cần Thơ, ngày 05 tháng 3 năm 2024",
+    title: str = "",
+    subject: str = "V/v tuyên truyền kỷ niệm 94 năm\nNgày thành lập Đảng",
+    addressees: str = "Kính gửi: Các sở, ban, ngành thành phố.",
+    closing: str = STATE_CLOSING,
+) -> str:
+    """A state body's document as Word saves it as text: the two header columns tab-separated."""
+    heading = f"{title}\n{subject}\n\n" if title else ""
+    left_subject = "" if title else f"{subject}\n"
+    return (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "THÀNH PHỐ CẦN THƠ\tĐộc lập - Tự do - Hạnh phúc\n"
+        f"{number}\t{date_line}\n{left_subject}\n{heading}{addressees}\n\n"
+        "Thực hiện Kế hoạch số 45/KH-UBND ngày 12/02/2024 của Ủy ban nhân dân thành phố, Ủy "
+        "ban nhân dân thành phố đề nghị:\n"
+        "1. Tổ chức tuyên truyền trên các phương tiện thông tin đại chúng.\n"
+        "2. Báo cáo kết quả trước ngày 30/3/2024.\n\n" + closing
+    )
+
+
+def test_state_document_reads_the_quoc_hieu_number_subject_and_signature():
+    result = extract_directive_text(_state())
+    assert result["layout"] == "state"
+    assert (result["superior_body"], result["issuing_body"]) == (
+        None,
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ",
+    )
+    assert (result["kind"], result["number"], result["symbol"]) == ("CV", 123, "123/UBND-VX")
+    assert (result["place"], result["date"]) == ("Cần Thơ", "2024-03-05")
+    assert result["subject"] == "V/v tuyên truyền kỷ niệm 94 năm Ngày thành lập Đảng"
+    assert result["addressees"] == ["Các sở, ban, ngành thành phố."]
+    assert result["basis"] == [
+        {
+            "kind": "KH",
+            "symbol": "45/KH-UBND",
+            "date": "2024-02-12",
+            "issuer": "Ủy ban nhân dân thành phố",
+        }
+    ]
+    assert result["body"].split("\n")[-1] == "2. Báo cáo kết quả trước ngày 30/3/2024."
+    assert result["recipients"] == ["Như trên;", "Sở Văn hóa, Thể thao và Du lịch;", "Lưu: VT, VX."]
+    assert (result["signing_authority"], result["signer_position"], result["signer_name"]) == (
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Thực Hiện",
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "expected"),
+    [
+        ("Số: 123/UBND-VX", "", ("CV", 123, "123/UBND-VX")),  # body-department: a công văn
+        ("Số: 45/KH-UBND", "KẾ HOẠCH", ("KH", 45, "45/KH-UBND")),
+        ("Số: 07/TB-UBND", "THÔNG BÁO", ("TB", 7, "07/TB-UBND")),
+        ("Số: 12/HD-SVHTTDL", "HƯỚNG DẪN", ("HD", 12, "12/HD-SVHTTDL")),
+        ("Số: 59/BC-LĐTBXH", "BÁO CÁO", ("BC", 59, "59/BC-LĐTBXH")),
+        ("Số:    111   /CV - UBND", "", ("CV", 111, "111/CV-UBND")),
+        ("Số: 278/PGD&ĐT-THCS", "", ("CV", 278, "278/PGD&ĐT-THCS")),
+        ("Số: 1788/SGDĐT-CTTT-HSSV", "", ("CV", 1788, "1788/SGDĐT-CTTT-HSSV")),
+        ("Số: 14/2024/QĐ-UBND", "QUYẾT ĐỊNH", ("QĐ", 14, "14/2024/QĐ-UBND")),
+        ("Số 32-HD/BTGĐUK", "HƯỚNG DẪN", ("HD", 32, "32-HD/BTGĐUK")),  # party style still
+    ],
+)
+def test_state_number_styles_give_the_kind_number_and_symbol_as_written(number, title, expected):
+    result = extract_directive_text(
+        _state(number=number, title=title, subject="Tuyên truyền kỷ niệm" if title else "V/v a")
+    )
+    assert (result["kind"], result["number"], result["symbol"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Kính gửi: Ủy ban nhân dân các quận, huyện.", ["Ủy ban nhân dân các quận, huyện."]),
+        (
+            "Kính gửi:\n- Sở Văn hóa, Thể thao và Du lịch;\n\n- Sở Thông tin và Truyền thông;\n"
+            "- Ủy ban nhân dân các quận, huyện.",
+            [
+                "Sở Văn hóa, Thể thao và Du lịch;",
+                "Sở Thông tin và Truyền thông;",
+                "Ủy ban nhân dân các quận, huyện.",
+            ],
+        ),
+        (
+            "Kính gửi:  -  Các đồng chí Bí thư chi bộ;\n - Hiệu trưởng các trường học.",
+            ["Các đồng chí Bí thư chi bộ;", "Hiệu trưởng các trường học."],
+        ),
+        (
+            "Kính gửi:  Hiệu trưởng các trường Mầm non, Tiểu học,\n      THCS trên địa bàn thị xã.",
+            ["Hiệu trưởng các trường Mầm non, Tiểu học, THCS trên địa bàn thị xã."],
+        ),
+    ],
+)
+def test_kinh_gui_blocks_of_one_or_several_lines(block, expected):
+    result = extract_directive_text(_state(addressees=block))
+    assert result["addressees"] == expected
+    assert result["basis_text"].startswith("Thực hiện Kế hoạch số 45/KH-UBND")
+
+
+@pytest.mark.parametrize(
+    ("signature", "expected"),
+    [
+        (
+            "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nTrịnh Thị Thủy",
+            ("KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Trịnh Thị Thủy"),
+        ),
+        (
+            "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nTrần Văn Lâm",
+            ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Lâm"),
+        ),
+        (
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nĐã ký\n\nThào Mí Sính",
+            ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Thào Mí Sính"),
+        ),
+        (
+            "TL. CHỦ TỊCH ỦY\nBAN NHÂN DÂN TỈNH\nCHÁNH VĂN PHÒNGThái Hữu Phép",
+            ("TL. CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "CHÁNH VĂN PHÒNG", "Thái Hữu Phép"),
+        ),
+        ("Q. GIÁM ĐỐC\n\nLê Minh Tâm", (None, "Q. GIÁM ĐỐC", "Lê Minh Tâm")),
+        ("CHỦ TỊCH\n\nLữ Văn Hùng", (None, "CHỦ TỊCH", "Lữ Văn Hùng")),
+    ],
+)
+def test_state_signatures_kt_tm_tl_and_acting(signature, expected):
+    closing = f"Nơi nhận:\n- Như trên;\n- Lưu: VT.\n{signature}\n"
+    result = extract_directive_text(_state(closing=closing))
+    assert result["recipients"] == ["Như trên;", "Lưu: VT."]
+    got = (result["signing_authority"], result["signer_position"], result["signer_name"])
+    assert got == expected
+
+
+def test_recipients_end_in_semicolons_and_footer_noise_is_not_a_recipient():
+    closing = (
+        "Nơi nhận:\n\n- Như trên;\n\n- TT. HĐND, UBND tỉnh;\n\n- Lưu: VT, NCTH.HH\n\n"
+        "d:\\2011\\CV\\SVH\\T4\\Bau cho Vinh Ha Long\n\nKT. CHỦ TỊCH\n\nPHÓ CHỦ TỊCH\n\n \n\n"
+        "Trần Thành Lập\n\n;\n"
+    )
+    result = extract_directive_text(_state(closing=closing))
+    assert result["recipients"] == ["Như trên;", "TT. HĐND, UBND tỉnh;", "Lưu: VT, NCTH.HH"]
+    assert result["signer_name"] == "Trần Thành Lập"
+
+
+def test_blank_number_and_blank_day_are_left_empty_and_the_copy_is_still_read():
+    result = extract_directive_text(
+        _state(number="Số:      /UBND-VX", date_line="Cần Thơ, ngày    tháng 3 năm 2024")
+    )
+    assert (result["number"], result["symbol"], result["kind"]) == (None, "/UBND-VX", "CV")
+    assert (result["place"], result["date"]) == ("Cần Thơ", None)
+    assert result["subject"] == "V/v tuyên truyền kỷ niệm 94 năm Ngày thành lập Đảng"
+    assert result["addressees"] == ["Các sở, ban, ngành thành phố."]
+    assert result["signer_name"] == "Nguyễn Thực Hiện"
+
+
+def test_party_number_left_blank_keeps_its_kind_and_symbol_without_number():
+    result = extract_directive_text(_directive("Nội dung.").replace("Số 33-HD", "Số    -HD"))
+    assert (result["number"], result["symbol"], result["kind"]) == (None, "-HD/BTGĐUK", "HD")
+
+
+def test_front_document_without_any_number_is_read_not_refused():
+    text = (
+        "ỦY BAN MTTQ VIỆT NAM\nTHÀNH PHỐ CẦN THƠ\nBAN TUYÊN GIÁO\n"
+        "Về việc đón đọc chuyên trang “Đại đoàn kết”\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập – Tự do – Hạnh phúc\n"
+        "Cần Thơ, ngày 21 tháng 02 năm 2020\n\n"
+        "Kính gửi: Ban Thường trực UBMTTQVN các quận, huyện\n\n"
+        "Đề nghị các quận, huyện thông báo đến khu dân cư đón đọc.\n\n"
+        "Nơi nhận:\n– Các quận, huyện;\n– Lưu VP.\nTM. BAN TUYÊN GIÁO\nTRƯỞNG BAN\n\nĐinh Trung Trực\n"
+    )
+    result = extract_directive_text(text)
+    assert (result["layout"], result["kind"], result["number"], result["symbol"]) == (
+        "state",
+        "CV",
+        None,
+        None,
+    )
+    assert (result["superior_body"], result["issuing_body"]) == (
+        "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ CẦN THƠ",
+        "BAN TUYÊN GIÁO",
+    )
+    assert result["subject"] == "Về việc đón đọc chuyên trang “Đại đoàn kết”"
+    assert result["body"] == "Đề nghị các quận, huyện thông báo đến khu dân cư đón đọc."
+
+
+def _state_fields(result: dict) -> tuple:
+    return tuple(
+        result[key]
+        for key in (
+            "layout", "issuing_body", "kind", "number", "symbol", "place", "date", "subject",
+            "addressees", "recipients", "signing_authority", "signer_position", "signer_name",
+        )
+    )  # fmt: skip
+
+
+STATE_FIELDS = (
+    "state",
+    "ỦY BAN NHÂN DÂN TỈNH AN GIANG",
+    "CV",
+    123,
+    "123/UBND-VX",
+    "An Giang",
+    "2024-03-05",
+    "V/v tuyên truyền kỷ niệm 94 năm Ngày thành lập Đảng",
+    ["Các sở, ban, ngành tỉnh;", "Ủy ban nhân dân các huyện, thị xã, thành phố."],
+    ["Như trên;", "Lưu: VT, VX."],
+    "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "Lê Văn Phước",
+)
+STATE_BODY = (
+    "Thực hiện Kế hoạch số 45/KH-UBND ngày 12/02/2024 của Ủy ban nhân dân tỉnh, Ủy ban nhân dân "
+    "tỉnh đề nghị các sở, ban, ngành tổ chức tuyên truyền.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "word.txt",  # Word's "Save as plain text": each cell's lines, one cell after the other
+            "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\n-------\nSố: 123/UBND-VX\nV/v tuyên truyền kỷ niệm "
+            "94 năm\nNgày thành lập Đảng\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - "
+            "Hạnh phúc\n---------------\nAn Giang, ngày 05 tháng 3 năm 2024\n\nKính gửi:\n- Các "
+            "sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các huyện, thị xã, thành phố.\n\n"
+            f"{STATE_BODY}Nơi nhận:\n- Như trên;\n- Lưu: VT, VX.\nTM. ỦY BAN NHÂN DÂN\n"
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn Phước\n",
+        ),
+        (
+            "pandoc.md",  # Markdown: the header table's cells separated by "|"
+            "| ỦY BAN NHÂN DÂN<br>**TỈNH AN GIANG**<br>------- | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
+            "NAM**<br>**Độc lập - Tự do - Hạnh phúc**<br>--------------- |\n|---|---|\n"
+            "| Số: 123/UBND-VX<br>V/v tuyên truyền kỷ niệm 94 năm<br>Ngày thành lập Đảng | *An "
+            "Giang, ngày 05 tháng 3 năm 2024* |\n\nKính gửi:\n\n-   Các sở, ban, ngành tỉnh;\n-   Ủy "
+            "ban nhân dân các huyện, thị xã, thành phố.\n\n"
+            f"{STATE_BODY}| Nơi nhận:<br>\\- Như trên;<br>\\- Lưu: VT, VX. | **TM. ỦY BAN NHÂN "
+            "DÂN**<br>**KT. CHỦ TỊCH**<br>**PHÓ CHỦ TỊCH**<br><br>**Lê Văn Phước** |\n|---|---|\n",
+        ),
+        (
+            "layout.pdftotext.txt",  # two columns side by side, separated by runs of spaces
+            "      ỦY BAN NHÂN DÂN              CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "       TỈNH AN GIANG                    Độc lập - Tự do - Hạnh phúc\n"
+            "   Số: 123/UBND-VX                   An Giang, ngày 05 tháng 3 năm 2024\n"
+            "V/v tuyên truyền kỷ niệm 94 năm\n  Ngày thành lập Đảng\n\n"
+            "                 Kính gửi:\n      - Các sở, ban, ngành tỉnh;\n"
+            "      - Ủy ban nhân dân các huyện, thị xã, thành phố.\n\n"
+            f"     {STATE_BODY}Nơi nhận:                                  TM. ỦY BAN NHÂN DÂN\n"
+            "- Như trên;                                    KT. CHỦ TỊCH\n"
+            "- Lưu: VT, VX.                                PHÓ CHỦ TỊCH\n\n"
+            "                                              Lê Văn Phước\n",
+        ),
+        (
+            "web-page.txt",  # a web page's table: "|" between cells, wrapped cell lines
+            "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\n-------\n|\nCỘNG\nHÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n---------------\n|\nSố:\n123/UBND-VX\nV/v tuyên truyền "
+            "kỷ niệm 94 năm\nNgày thành lập Đảng\n|\nAn\nGiang, ngày 05 tháng 3 năm 2024\n|\n"
+            "Kính gửi:\n- Các sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các huyện, thị xã, thành "
+            f"phố.\n{STATE_BODY}Nơi nhận:\n- Như trên;\n- Lưu: VT, VX.\n|\nTM. ỦY BAN NHÂN DÂN\n"
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn Phước\n",
+        ),
+        (
+            "web-rows.txt",  # rows copied from a web page: "cell | cell |"
+            "ỦY BAN NHÂN DÂN TỈNH AN GIANG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "Số: 123/UBND-VX | An Giang, ngày 05 tháng 3 năm 2024 |\n"
+            "V/v tuyên truyền kỷ niệm 94 năm Ngày thành lập Đảng |\nKính gửi:\n- Các sở, ban, "
+            f"ngành tỉnh;\n- Ủy ban nhân dân các huyện, thị xã, thành phố.\n{STATE_BODY}"
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT, VX. | TM. ỦY BAN NHÂN DÂN |\n| KT. CHỦ TỊCH |\n"
+            "| PHÓ CHỦ TỊCH |\n\nLê Văn Phước\n",
+        ),
+    ],
+)
+def test_state_header_tables_read_the_same_as_text_pipes_and_spaced_columns(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = extract_directive_text(read_directive_file(path))
+    assert _state_fields(result) == STATE_FIELDS
+    assert result["basis"][0]["symbol"] == "45/KH-UBND"
+
+
+def test_state_header_whose_column_gap_was_lost_on_a_web_page():
+    text = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH HẬU GIANG Độc Lập - Tự Do - Hạnh Phúc\n\n"
+        "Số: 454/UBND-NCTH Vị Thanh, ngày 6 tháng 4 năm 2011\n\n"
+        "V/v tiếp tục phối hợp tuyên truyền\n\nKính gửi: Sở Văn hóa, Thể thao và Du lịch.\n\n"
+        "Giao Sở Văn hóa, Thể thao và Du lịch tiếp tục tuyên truyền./.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Thành Lập\n"
+    )
+    result = extract_directive_text(text)
+    assert (result["layout"], result["issuing_body"], result["symbol"]) == (
+        "state",
+        "ỦY BAN NHÂN DÂN TỈNH HẬU GIANG",
+        "454/UBND-NCTH",
+    )
+    assert (result["place"], result["date"]) == ("Vị Thanh", "2011-04-06")
+    assert result["subject"] == "V/v tiếp tục phối hợp tuyên truyền"
+
+
+def test_documents_listed_together_share_the_issuer_written_after_the_last():
+    body = (
+        "Thực hiện Kế hoạch số 95/KH-UBND ngày 03/5/2017 và Công văn số 5027/UBND-VH ngày "
+        "15/7/2017 của Uỷ ban nhân dân tỉnh; Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 "
+        "của Chính phủ về một cửa, Sở hướng dẫn như sau:\n1. Nội dung."
+    )
+    assert extract_directive_text(_directive(body))["basis"] == [
+        {
+            "kind": "KH",
+            "symbol": "95/KH-UBND",
+            "date": "2017-05-03",
+            "issuer": "Uỷ ban nhân dân tỉnh",
+        },
+        {
+            "kind": "CV",
+            "symbol": "5027/UBND-VH",
+            "date": "2017-07-15",
+            "issuer": "Uỷ ban nhân dân tỉnh",
+        },
+        {"kind": "NĐ", "symbol": "61/2018/NĐ-CP", "date": "2018-04-23", "issuer": "Chính phủ"},
+    ]
+
+
+def test_layout_is_party_state_or_unknown():
+    assert extract_directive_text(_directive("Nội dung."))["layout"] == "party"
+    assert extract_directive_text(_state())["layout"] == "state"
+    text = (
+        "ĐỘI TNTP HỒ CHÍ MINH\nLIÊN ĐỘI TÔ VĨNH DIỆN\n***\nSố: / KH-LĐ\n"
+        "Nại Hiên Đông, ngày 01 tháng 12 năm 2016\n"
+        "KẾ HOẠCH Phát động phong trào xây dựng Công trình măng non\n- Nhằm thực hiện tốt.\n"
+    )
+    result = extract_directive_text(text)
+    assert (result["layout"], result["kind"], result["symbol"], result["subject"]) == (
+        None,
+        "KH",
+        "/KH-LĐ",
+        "Phát động phong trào xây dựng Công trình măng non",
+    )
 
 
 # --- files that are not directives -----------------------------------------------------------

@@ -6,9 +6,17 @@ bodies, the type, number and symbol, place and date, the subject, the documents 
 body and its sections, deadlines, study materials, recipients and the signature block. The result
 is plain data (``ExtractedDirective.as_dict()``), ready for JSON.
 
+Two layouts are read, and ``layout`` says which: the party's ("ĐẢNG CỘNG SẢN VIỆT NAM", "Số
+32-HD/BTGĐUK", "T/M BAN THƯỜNG VỤ") and that of state bodies and the Front under Nghị định
+30/2020/NĐ-CP (the Quốc hiệu, "Số: 45/KH-UBND" or "Số: 123/UBND-VX" for a công văn, "V/v …" in the
+left column, "Kính gửi:", "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"). What a copy leaves
+blank ("Số:      /UBND-VX", "ngày    tháng 3 năm 2024") comes out empty (None) for the reader to
+fill in; only a text with neither number, type name nor either layout's header is refused.
+
 The text may come from Word ("Save as plain text": tab-led right-column lines, blank lines inside
-wrapped names), from pandoc (Markdown marks, escapes, tables, hard-wrapped lines) or from
-``pdftotext -layout`` (two columns side by side, page numbers, every line hard-wrapped). The header
+wrapped names), from pandoc (Markdown marks, escapes, tables, hard-wrapped lines), from
+``pdftotext -layout`` (two columns side by side, page numbers, every line hard-wrapped) or from a
+web page (table cells between "|" lines or in "… | … |" rows, cells wrapped, column gaps lost). The header
 and closing block are read by what each line *is* (a date line, a number line, an upper-case
 position…) rather than by where it stands, so all three layouts give the same result.
 

@@ -11,6 +11,7 @@ from campaigns.documents.extract.paragraphs import line_kind
 from campaigns.documents.extract.vocabulary import (
     APPENDIX,
     AUTHORITY,
+    CLOSING_NOISE,
     NOI_NHAN,
     POSITION_WORDS,
     SIGNED_MARK,
@@ -47,10 +48,10 @@ def read_closing(lines: list[str]) -> Signature:
             parts = [match["rest"], *parts[1:]] if match["rest"] else parts[1:]
         if parts and APPENDIX.match(parts[0]) and is_mostly_upper(parts[0]):
             break
-        fragments.extend(parts)
+        fragments.extend(piece for part in parts for piece in _unglued(part))
     position_seen = False
     for fragment in fragments:
-        if SIGNED_MARK.match(fragment):
+        if SIGNED_MARK.match(fragment) or CLOSING_NOISE.match(fragment):
             continue
         if re.match(r"^[-–+•]\s*\S", fragment):
             signature.recipients.append(re.sub(r"^[-–+•]\s*", "", fragment))
@@ -66,6 +67,22 @@ def read_closing(lines: list[str]) -> Signature:
             signature_lines.append(fragment)
     read_signature(signature, signature_lines)
     return signature
+
+
+def _unglued(fragment: str) -> list[str]:
+    """A position and the name run together by a web page ("CHÁNH VĂN PHÒNGThái Hữu Phép")
+    as two lines; anything else as it is."""
+    for index in range(2, len(fragment) - 1):
+        head, tail = fragment[:index], fragment[index:]
+        if (
+            head[-1].isupper()
+            and tail[0].isupper()
+            and tail[1].islower()
+            and is_mostly_upper(head)
+            and _is_name(tail)
+        ):
+            return [head, tail]
+    return [fragment]
 
 
 def _is_signature_line(line: str) -> bool:

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from campaigns.documents.extract.paragraphs import line_text, split_sentences
 from campaigns.documents.extract.vocabulary import (
+    DAY_BEFORE_RANGE_END,
     DAY_MONTH,
     DEADLINE_SLACK,
     FULL_DATE_DIGITS,
@@ -43,7 +44,8 @@ def find_deadlines(lines: list[str], issued: datetime.date | None) -> list[Deadl
 def _sentence_deadlines(sentence: str, earliest: datetime.date | None) -> list[Deadline]:
     """Dates and months in one sentence, leaving out the dates of documents it names and those
     before the directive itself; "từ ngày 01/6 đến ngày 30/6/2024" and "trong tháng 4 và tháng
-    5/2024" take their year from the date that follows."""
+    5/2024" take their year from the date that follows, "từ ngày 23 đến ngày 26 tháng 02 năm
+    2006" its month too."""
     taken = [match.span() for match in REFERENCE.finditer(sentence) if match["date"]]
 
     def free(span: tuple[int, int]) -> bool:
@@ -72,6 +74,14 @@ def _sentence_deadlines(sentence: str, earliest: datetime.date | None) -> list[D
         if day is not None:
             taken.append(match.span())
             dates.append((match.start(), day))
+    for match in DAY_BEFORE_RANGE_END.finditer(sentence):
+        # "từ ngày 23 đến ngày 26 tháng 02 năm 2006": the month and year of the range's end.
+        end = next((day for start, day in sorted(dates) if start > match.start()), None)
+        if end is not None and free(match.span()):
+            day = make_date(str(end.year), str(end.month), match["d"])
+            if day is not None and day <= end:
+                taken.append(match.span())
+                dates.append((match.start(), day))
     for match in MONTH_ALONE.finditer(sentence):
         year = year_after(match.start())
         if year and free(match.span()) and 1 <= int(match["m"]) <= 12:

@@ -38,11 +38,12 @@ class Section(TypedDict):
 class ExtractedDirective:
     """Everything read from one directive; strings are NFC and trimmed, None when not found."""
 
+    layout: str | None  # "party" (ĐẢNG CỘNG SẢN VIỆT NAM), "state" (the Quốc hiệu) or None
     superior_body: str | None
     issuing_body: str | None
     kind: str | None
-    number: int | None
-    symbol: str | None
+    number: int | None  # None when the copy leaves it blank ("Số:      /UBND-VX")
+    symbol: str | None  # as written: "32-HD/BTGĐUK", "45/KH-UBND", "/UBND-VX" when unnumbered
     place: str | None
     date: str | None
     subject: str | None
@@ -77,13 +78,16 @@ def extract_directive(text: str) -> ExtractedDirective:
     lines = clean_text(text).split("\n")
     folded = [fold(line) for line in lines]
 
-    title_at, title_code = find_title(folded)
+    title = find_title(folded)
+    title_at, title_code = (title.index, title.code) if title else (None, None)
     header = read_header(lines, folded, title_at)
-    if header.symbol is None and header.code is None and title_code is None:
+    # A number, a type name or the header of a party or state document: anything less is not a
+    # document a clerk would register.
+    if not header.numbered and title_code is None and header.layout is None:
         raise _not_a_directive()
 
-    if title_at is not None:
-        subject, start = read_subject(folded, title_at)
+    if title is not None:
+        subject, start = read_subject(folded, title)
     else:
         subject = " ".join(header.subject) if header.subject else None
         start = header.end
@@ -109,15 +113,18 @@ def extract_directive(text: str) -> ExtractedDirective:
 
     if (
         title_code is None
-        and header.date is None
+        and not header.dated
         and header.symbol is None
+        and header.layout is None
         and not closing.recipients
     ):
         raise _not_a_directive()
     return ExtractedDirective(
+        layout=header.layout,
         superior_body=(" ".join(header.names[:-1]) or None) if header.names else None,
         issuing_body=header.names[-1] if header.names else None,
-        kind=title_code or known_code(header.code),
+        # A document without a type name is a công văn ("123/UBND-VX", or no number at all).
+        kind=title_code or known_code(header.code) or "CV",
         number=header.number,
         symbol=header.symbol,
         place=header.place,

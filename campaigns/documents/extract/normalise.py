@@ -142,6 +142,13 @@ def _drop_page_furniture(text: str) -> str:
 def _markdown_line(line: str) -> str:
     if _TABLE_RULE.match(line) and ("|" in line or "+" in line):
         return ""
+    if line.strip() == "|":
+        return ""  # a web page's cell boundary ("…\n|\nCỘNG HÒA…"): the cells read as lines
+    stripped = line.strip()
+    if stripped.endswith("|") and not stripped.startswith("|"):
+        # "Số: 45/KH-UBND | Tiền Giang, ngày … |": a row copied from a web page, one line of
+        # each cell, as pdftotext gives columns.
+        return "\t".join(cell.strip() for cell in stripped[:-1].split("|") if cell.strip())
     if match := _TABLE_ROW.match(line):
         cells = [cell.strip() for cell in match[1].split("|")]
         if any(_BREAK_TAG.search(cell) for cell in cells):
@@ -175,10 +182,12 @@ def column_fragments(line: str) -> list[str]:
     parts = [part for part in parts if part]
     merged: list[str] = []
     for part in parts:
-        # A blank left to be filled in ("ngày    tháng 3 năm 2024") is not a column gap.
+        # A blank left to be filled in ("ngày    tháng 3 năm 2024", "Số:      /UBND-VX") or a
+        # number spaced from its symbol ("Số:    111   /CV - UBND") is not a column gap.
         if merged and (
-            re.search(r"(?:\bngày|\btháng|\bnăm|\bSố|-)$", merged[-1], re.I)
+            re.search(r"(?:\bngày|\btháng|\bnăm|\bSố\s*:?|-)$", merged[-1], re.I)
             or re.match(r"^(?:tháng|năm|-)", part, re.I)
+            or (part.startswith("/") and re.match(r"^Số\s*:?\s*\d*$", merged[-1], re.I))
         ):
             merged[-1] = f"{merged[-1]} {part}"
         else:

@@ -10,6 +10,7 @@ from campaigns.documents.extract.vocabulary import (
     ABBREVIATIONS,
     BASIS_START,
     NOI_NHAN,
+    OPEN_ENDINGS,
     URL,
     WRAP_MIN,
 )
@@ -82,6 +83,8 @@ def _continues(previous: str, line: str) -> bool:
         return is_mostly_upper(line)  # a heading wraps onto an upper-case line only
     if NOI_NHAN.match(line) or (BASIS_START.match(line) and len(previous) < WRAP_MIN):
         return False
+    if previous.rsplit(" ", 1)[-1].lower() in OPEN_ENDINGS:
+        return True  # "1.1. Công tác chỉ đạo, điều hành của" / "Thủ tướng Chính phủ:"
     first = line[0]
     if first.islower() or first.isdigit() or first in "(“\"'‘«[/":
         return True
