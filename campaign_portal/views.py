@@ -10,6 +10,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -67,6 +68,9 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
             }
             for unit in units
         ]
+    if role == Role.ADMIN:
+        pending = list(campaign_selectors.pending_imports_under(request.user)[:51])
+        context["pending_imports"], context["pending_more"] = pending[:50], len(pending) > 50
     if role in {Role.STAFF, Role.SECRETARY}:
         # The ten newest of each list; the full lists are paginated pages of their own.
         context["received"] = campaign_selectors.with_issuer_options(
@@ -79,6 +83,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         context["todo"] = todo
         context["next_item"] = report_selectors.next_action(todo)
         context["show_unit"] = len({item.unit.pk for item in todo}) > 1
+        context["assigned"] = list(campaign_selectors.assigned_to(request.user)[:20])
+        context["today"] = timezone.localdate()
     return render(request, HOME_TEMPLATES[Role(role)], context)
 
 

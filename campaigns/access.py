@@ -115,13 +115,17 @@ def access_campaign(user: User, pk: int, *, for_edit: bool = False) -> Campaign:
     return found
 
 
+def materials_visible_to(user: User, *, for_edit: bool = False) -> QuerySet[StudyMaterial]:
+    """Study materials of the campaigns the user sees (for_edit: may edit)."""
+    return StudyMaterial.objects.filter(campaign__in=campaigns_visible_to(user, for_edit=for_edit))
+
+
 def access_material(user: User, pk: int, *, for_edit: bool = False) -> StudyMaterial:
     """A study material, through its campaign's visibility."""
 
     found = (
-        StudyMaterial.objects.filter(
-            campaign__in=campaigns_visible_to(user, for_edit=for_edit), pk=pk
-        )
+        materials_visible_to(user, for_edit=for_edit)
+        .filter(pk=pk)
         .select_related("campaign")
         .first()
     )

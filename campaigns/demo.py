@@ -168,7 +168,10 @@ def seed_demo_campaign() -> bool:
         ],
     )
     city_guidance = services.directive_issue(
-        actor=staff_city, directive=city_guidance, issue_date=datetime.date(2024, 3, 14)
+        actor=staff_city,
+        directive=city_guidance,
+        issue_date=datetime.date(2024, 3, 14),
+        received_on=datetime.date(2024, 3, 14),
     )
 
     # 32-HD/BTGĐUK, the reference directive, implementing it for the bloc.
@@ -214,7 +217,10 @@ def seed_demo_campaign() -> bool:
         ],
     )
     reference = services.directive_issue(
-        actor=staff_bloc, directive=reference, issue_date=datetime.date(2024, 3, 29)
+        actor=staff_bloc,
+        directive=reference,
+        issue_date=datetime.date(2024, 3, 29),
+        received_on=datetime.date(2024, 3, 29),
     )
 
     # Two grassroots committees have answered with their plans; the others (Sở Tài chính, whose
@@ -227,7 +233,7 @@ def seed_demo_campaign() -> bool:
         # Their secretaries have no demo login: the plans are entered without an actor.
         plan = services.directive_implement(actor=None, recipient=recipient)
         services.directive_update(actor=None, directive=plan, body=PLAN_BODY, signer_name=signer)
-        services.directive_issue(actor=None, directive=plan, issue_date=day)
+        services.directive_issue(actor=None, directive=plan, issue_date=day, received_on=day)
     return True
 
 
@@ -331,7 +337,9 @@ def seed_current_campaign(today: datetime.date) -> bool:
             ),
         ],
     )
-    guidance = services.directive_issue(actor=staff_bloc, directive=guidance, issue_date=day(-25))
+    guidance = services.directive_issue(
+        actor=staff_bloc, directive=guidance, issue_date=day(-25), received_on=day(-25)
+    )
 
     for code, actor, issued_on, signer in [
         ("DUK-01", secretary, day(-15), "Võ Thị Mỹ Linh"),
@@ -361,5 +369,7 @@ def seed_current_campaign(today: datetime.date) -> bool:
                     ),
                 ],
             )
-        services.directive_issue(actor=actor, directive=plan, issue_date=issued_on)
+        services.directive_issue(
+            actor=actor, directive=plan, issue_date=issued_on, received_on=issued_on
+        )
     return True

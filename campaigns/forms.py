@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 
 from campaigns.documents.extract import MAX_BYTES
-from campaigns.documents.text import canonical_symbol, split_symbol
+from campaigns.documents.text import canonical_symbol, read_symbol
 from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
 from campaigns.selectors import Level, committee_of, is_deputy_authority, recipient_candidates
 from campaigns.services import CAMPAIGN_FIELDS, DRAFT_EDIT_FIELDS, MilestoneData
@@ -346,7 +346,12 @@ class ImportReviewForm(forms.Form):
         help_text="Khi tạo đợt mới: tên ngắn để nhận ra đợt sinh hoạt.",
     )
     kind = forms.ModelChoiceField(label="Loại văn bản", queryset=DirectiveKind.objects.all())
-    symbol = forms.CharField(label="Số, ký hiệu", max_length=80)
+    symbol = forms.CharField(
+        label="Số, ký hiệu",
+        max_length=80,
+        required=False,
+        help_text="Để trống khi văn bản không ghi số, ký hiệu: văn bản vẫn được vào sổ.",
+    )
     issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())
     place = forms.CharField(label="Địa danh", max_length=80, required=False)
     superior_body = forms.CharField(label="Tên cơ quan cấp trên", max_length=255, required=False)
@@ -407,10 +412,13 @@ class ImportReviewForm(forms.Form):
             del self.fields["issuer"]
 
     def clean_symbol(self) -> str:
+        if not (self.cleaned_data.get("symbol") or "").strip():
+            return ""  # a document that bears no number at all, registered as it is
         symbol = canonical_symbol(self.cleaned_data["symbol"])
         if symbol is None:
             raise forms.ValidationError(
-                "Số, ký hiệu phải viết dạng 32-HD/BTGĐUK (số, loại văn bản, cơ quan ban hành).",
+                "Số, ký hiệu phải viết dạng 32-HD/BTGĐUK hoặc 45/KH-UBND (số, loại văn bản, cơ "
+                "quan ban hành); số để trống khi bản sao không ghi số.",
                 code="bad_symbol",
             )
         return symbol
@@ -424,14 +432,14 @@ class ImportReviewForm(forms.Form):
                     "Chọn một đợt sinh hoạt hoặc đặt tên cho đợt mới.", code="no_campaign"
                 ),
             )
-        kind, parts = cleaned.get("kind"), split_symbol(cleaned.get("symbol") or "")
-        if kind and parts and parts[1].upper() != kind.code.upper():
+        kind, parts = cleaned.get("kind"), read_symbol(cleaned.get("symbol") or "")
+        if kind and parts and parts.code and parts.code.upper() != kind.code.upper():
             self.add_error(
                 "symbol",
                 forms.ValidationError(
                     "Ký hiệu ghi loại “%(code)s” nhưng loại văn bản đã chọn là %(kind)s.",
                     code="kind_mismatch",
-                    params={"code": parts[1], "kind": kind},
+                    params={"code": parts.code, "kind": kind},
                 ),
             )
         return cleaned

@@ -8,12 +8,20 @@ missing object and for one outside the user's scope alike.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from units.access import Capability, issuer_units_for, own_units_for, scope_q
 from units.models import User
 
-from .models import Notification, ProgressReport, PropagandaItem, SessionAttachment, StudySession
+from .models import (
+    Notification,
+    ProgressReport,
+    PropagandaItem,
+    SessionAttachment,
+    StudySession,
+    reviewed_by_q,
+)
 from .notifications import with_events
 
 
@@ -55,6 +63,23 @@ def access_attachment(user: User, pk: int) -> SessionAttachment:
     return found
 
 
+def may_review(user: User, report: ProgressReport) -> bool:
+    unit = report.reviewing_unit
+    return (
+        unit is not None and issuer_units_for(user, Capability.APPROVE).filter(pk=unit.pk).exists()
+    )
+
+
+def reports_visible_to(user: User) -> QuerySet[ProgressReport]:
+    """Reports the user may read: those of units in their subtree, and those owed to a unit
+    in it (the directive's issuer, or the unit that registered a directive from outside)."""
+    return ProgressReport.objects.filter(
+        scope_q(user, Capability.VIEW, "unit__")
+        | scope_q(user, Capability.VIEW, "obligation__directive__issuer__")
+        | scope_q(user, Capability.VIEW, "obligation__directive__registered_by__")
+    )
+
+
 def access_report(
     user: User, pk: int, *, for_edit: bool = False, for_review: bool = False
 ) -> ProgressReport:
@@ -67,14 +92,9 @@ def access_report(
     elif for_review:
         # The unit that asked for the report reviews it (its staff, secretary or leaders), not
         # every approver above it.
-        reports = reports.filter(
-            obligation__directive__issuer__in=issuer_units_for(user, Capability.APPROVE)
-        )
+        reports = reports.filter(reviewed_by_q(issuer_units_for(user, Capability.APPROVE)))
     else:
-        reports = reports.filter(
-            scope_q(user, Capability.VIEW, "unit__")
-            | scope_q(user, Capability.VIEW, "obligation__directive__issuer__")
-        )
+        reports = reports_visible_to(user)
     found = (
         reports.filter(pk=pk)
         .select_related(
@@ -86,6 +106,7 @@ def access_report(
             "obligation__directive",
             "obligation__directive__kind",
             "obligation__directive__issuer",
+            "obligation__directive__registered_by",
         )
         .first()
     )

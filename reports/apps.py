@@ -14,3 +14,12 @@ class ReportsConfig(AppConfig):
         from .tasks import queue_process_events
 
         on_recorded(queue_process_events)
+
+        # The search index follows saves and deletes of the documents it finds.
+        from django.db.backends.signals import connection_created
+
+        from .search.index import connect_signals
+        from .search.query import register_sqlite_functions
+
+        connect_signals()
+        connection_created.connect(register_sqlite_functions, dispatch_uid="search-sqlite")

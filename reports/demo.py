@@ -13,6 +13,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import transaction
 
+from campaigns import services as campaign_services
 from campaigns.models import Campaign, Directive, Obligation
 from reports import services
 from reports.models import ProgressReport, PropagandaItem, StudySession
@@ -178,6 +179,16 @@ def seed_current_activity(
     accepted = _submitted(units["DUK-01-02"], plan, day(-4), "Chi bộ đã sinh hoạt đầy đủ.")
     services.report_accept(actor=secretary, report=accepted)
     # Chi bộ Phòng Tổ chức cán bộ (DUK-01-03) has not reported: two days overdue.
+
+    # The guidance as Sở Tài chính's register holds it, given to its secretary to handle.
+    received = guidance.recipients.get(unit=units["DUK-01"])
+    campaign_services.incoming_assign(
+        actor=None,
+        row=received,
+        handler=secretary,
+        handling_due=received.handling_due,
+        note="Tham mưu kế hoạch thực hiện",
+    )
 
     interim = _submitted(units["DUK-02"], guidance, day(-1), "Đảng ủy đã quán triệt đến chi bộ.")
     services.report_accept(actor=staff, report=interim)

@@ -1,5 +1,5 @@
-"""The dashboard's figures as a spreadsheet: one row per child unit, its columns and their labels
-from reports.figures.FIGURES."""
+"""Spreadsheets: the dashboard's figures (one row per child unit, its columns and their labels
+from reports.figures.FIGURES), and a unit's registers of documents sent and received."""
 
 from __future__ import annotations
 
@@ -16,9 +16,20 @@ from openpyxl.utils import get_column_letter
 
 from campaigns.models import Campaign, Milestone
 from reports.figures import RATE_HEADER, FigureDef, Figures, Format, Output, figures_for, rollup
+from reports.registers import IncomingRegister, OutgoingRegister
 from units.models import Unit
 
-__all__ = ["COLUMNS", "HEADERS", "HEADER_ROW", "LABELS", "LABEL_ROW", "XLSX_TYPE", "dashboard_xlsx"]
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "HEADER_ROW",
+    "LABELS",
+    "LABEL_ROW",
+    "REGISTER_HEADER_ROW",
+    "XLSX_TYPE",
+    "dashboard_xlsx",
+    "register_xlsx",
+]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -154,3 +165,59 @@ def _style(sheet, *, last_row: int) -> None:
     widths = (48, 14, *(width for _, width, _ in COLUMNS))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+# ---------------------------------------------------------------------------- registers
+
+REGISTER_HEADER_ROW = 4  # after the unit, the register's title and its year: the columns
+# Column widths (characters) under reports.registers' headers, as an office sets its register.
+REGISTER_WIDTHS: dict[str, tuple[int, ...]] = {
+    OutgoingRegister.title: (16, 11, 60, 22, 40, 8, 30),
+    IncomingRegister.title: (11, 8, 32, 16, 11, 56, 22, 11, 30),
+}
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def register_xlsx(register: OutgoingRegister | IncomingRegister) -> bytes:
+    """The register as .xlsx, every line the filters keep (not one page): the unit, the title
+    and the year above the columns; dates as dates, numbers as numbers, text always as text."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Năm {register.filters.year}"
+    year_line = f"Năm {register.filters.year}"
+    if register.narrowed_by:
+        year_line += " – " + "; ".join(register.narrowed_by)
+    sheet.append([register.unit.name])
+    sheet.append([register.title.upper()])
+    sheet.append([year_line])
+    sheet.append(list(register.headers))
+    for row in register.rows:
+        sheet.append(list(row.cells))
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    sheet["A1"].font = Font(bold=True)
+    sheet["A2"].font = Font(bold=True, size=14)
+    sheet["A3"].font = Font(italic=True)
+    for cell in sheet[REGISTER_HEADER_ROW]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    for cells in sheet.iter_rows(min_row=REGISTER_HEADER_ROW + 1):
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.data_type = "s"  # a subject starting with "=" stays text, never a formula
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = border
+    sheet.freeze_panes = sheet.cell(row=REGISTER_HEADER_ROW + 1, column=1)
+    sheet.print_title_rows = f"{REGISTER_HEADER_ROW}:{REGISTER_HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    for index, width in enumerate(REGISTER_WIDTHS[register.title], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -41,7 +41,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, Directive, Milestone, Obligation
-from reports.models import ProgressReport, PropagandaItem, StudySession
+from reports.models import DELIVERED, ProgressReport, PropagandaItem, StudySession
 from units.models import Unit
 
 
@@ -222,11 +222,7 @@ def rollup(
         figures.propaganda_by_kind[row["kind"]] = row["n"]
 
     # Plans and reports owed, with what was done about them.
-    submitted = [
-        ProgressReport.Status.SUBMITTED,
-        ProgressReport.Status.ACCEPTED,
-        ProgressReport.Status.RETURNED,
-    ]
+    submitted = [*DELIVERED, ProgressReport.Status.RETURNED]
     first_day = TruncDate("report__first_submitted_at", tzinfo=_local_tz())
     owed = Obligation.objects.filter(issued, recipient__unit__path__startswith=unit.path)
     report_filter = Q(kind=Obligation.Kind.REPORT)

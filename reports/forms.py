@@ -86,10 +86,24 @@ class PropagandaForm(forms.ModelForm):
 
 
 class ReportForm(forms.ModelForm):
+    """The report's prose; for a report to an issuer outside the portal, also how it is sent."""
+
+    channel = forms.ChoiceField(
+        label="Hình thức gửi",
+        choices=[("", "— Chọn —"), *ProgressReport.Channel.choices],
+        required=False,
+        help_text="Báo cáo gửi cơ quan ngoài Cổng được đánh số, in và ghi nhận đã gửi.",
+    )
+
     class Meta:
         model = ProgressReport
         fields = list(REPORT_PROSE)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+    def __init__(self, *args, outside: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not outside:
+            del self.fields["channel"]
 
 
 class ReviewForm(forms.Form):

@@ -14,6 +14,8 @@ from campaigns.models import Campaign, Obligation, StudyMaterial
 from units.events import EventKind
 from units.models import DomainEvent, Unit
 
+from .search.models import SearchEntry  # noqa: F401 - the search index's table, defined there
+
 
 class StudySession(models.Model):
     """One study session a unit held for a campaign, with the member count it had that day."""
@@ -157,6 +159,14 @@ class ProgressReport(models.Model):
         SUBMITTED = "submitted", _("Đã gửi")
         RETURNED = "returned", _("Bị trả lại")
         ACCEPTED = "accepted", _("Đã tiếp nhận")
+        # To an issuer outside the portal: numbered, printed and sent; nobody here reviews it.
+        SENT = "sent", _("Đã gửi cơ quan ngoài Cổng")
+
+    class Channel(models.TextChoices):
+        ELECTRONIC = "electronic", _("Hệ thống văn bản điện tử")
+        EMAIL = "email", _("Thư điện tử")
+        POST = "post", _("Bưu chính")
+        HAND = "hand", _("Gửi trực tiếp")
 
     obligation = models.OneToOneField(
         Obligation, on_delete=models.PROTECT, related_name="report", verbose_name=_("hạn báo cáo")
@@ -181,6 +191,15 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    # Taken at the first submission from the unit's counter for "BC" and its term (the same
+    # counter as a report written as a directive), kept when it is returned and submitted again.
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
+    term_label = models.CharField(_("nhiệm kỳ"), max_length=40, blank=True)
+    sent_on = models.DateField(_("ngày gửi"), null=True, blank=True)
+    sent_channel = models.CharField(
+        _("hình thức gửi"), max_length=12, choices=Channel.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -190,7 +209,10 @@ class ProgressReport(models.Model):
         verbose_name = _("báo cáo kết quả")
         verbose_name_plural = _("báo cáo kết quả")
         # Reports waiting for review, oldest first, without sorting every report (bench/home.py).
-        indexes = [models.Index(fields=["status", "submitted_at"], name="report_review_queue")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="report_review_queue"),
+            models.Index(fields=["unit", "first_submitted_at"], name="report_outgoing_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Báo cáo của {self.unit} – {self.obligation.due_date:%d/%m/%Y}"
@@ -209,6 +231,41 @@ class ProgressReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status in DELIVERED
+
+    @property
+    def reviewing_unit(self) -> Unit | None:
+        """The unit whose approvers accept or return the report: the directive's issuer, or for
+        a directive from outside the portal the unit that registered it; None when nobody in the
+        portal reviews it (the registering unit's own report, sent to the outside issuer)."""
+        directive = self.obligation.directive
+        if directive.issuer_id is not None:
+            return directive.issuer
+        if directive.registered_by_id not in (None, self.unit_id):
+            return directive.registered_by
+        return None
+
+
+def reviewed_by_q(units: object) -> Q:
+    """Reports these units review (`reviewing_unit` as a filter): those owed to them as issuer;
+    for a directive from outside the portal, those owed by its other recipients to the unit that
+    registered it."""
+    return Q(obligation__directive__issuer__in=units) | Q(
+        Q(obligation__directive__issuer__isnull=True),
+        Q(obligation__directive__registered_by__in=units),
+        ~Q(unit=F("obligation__directive__registered_by")),
+    )
+
+
+# A report that has reached its issuer: waiting for review, accepted, or sent outside the portal.
+DELIVERED = (
+    ProgressReport.Status.SUBMITTED,
+    ProgressReport.Status.ACCEPTED,
+    ProgressReport.Status.SENT,
+)
 
 
 class Digest(models.Model):

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.documents.text import shorten
-from campaigns.models import Directive
+from campaigns.models import Directive, DirectiveRecipient
 from reports.models import (
     EmailChannel,
     Notification,
@@ -58,6 +58,7 @@ DEFAULT_CHANNELS: dict[str, str] = {
     EventKind.IMPORT_CONFIRMED: EmailChannel.DIGEST,
     EventKind.MEMBERSHIP_GRANTED: EmailChannel.IMMEDIATE,
     EventKind.MEMBERSHIP_ENDED: EmailChannel.IMMEDIATE,
+    EventKind.DOCUMENT_ASSIGNED: EmailChannel.IMMEDIATE,
 }
 NOTIFYING_KINDS = [EventKind(kind) for kind in DEFAULT_CHANNELS]
 
@@ -93,16 +94,23 @@ def _parent_reviewers(event: DomainEvent, plan: Directive) -> QuerySet[User]:
 
 
 def _report_reviewers(event: DomainEvent, report: ProgressReport) -> QuerySet[User]:
-    """Who may accept or return it: the issuer's approvers (reports.access.access_report)."""
-    issuer = report.obligation.directive.issuer
-    if issuer is None:
+    """Who may accept or return it: the reviewing unit's approvers (reports.access)."""
+    reviewer = report.reviewing_unit
+    if reviewer is None:
         return User.objects.none()
-    return users_acting_for(issuer, Capability.APPROVE, roles=WORKING_ROLES)
+    return users_acting_for(reviewer, Capability.APPROVE, roles=WORKING_ROLES)
 
 
 def _report_writers(event: DomainEvent, report: ProgressReport) -> QuerySet[User]:
     """Who writes the unit's report (the secretary, and staff who capture for it)."""
     return users_of([report.unit], Capability.CAPTURE, roles=WORKING_ROLES)
+
+
+def _handler(event: DomainEvent, row: DirectiveRecipient) -> QuerySet[User]:
+    """The person a received document was given to handle."""
+    if row.handler_id is None:
+        return User.objects.none()
+    return User.objects.filter(pk=row.handler_id, is_active=True)
 
 
 def _member(event: DomainEvent, membership: Membership) -> QuerySet[User]:
@@ -119,6 +127,7 @@ ADDRESSEES: dict[str, Callable[[DomainEvent, Any], QuerySet[User]]] = {
     EventKind.IMPORT_CONFIRMED: _directive_recipients,
     EventKind.MEMBERSHIP_GRANTED: _member,
     EventKind.MEMBERSHIP_ENDED: _member,
+    EventKind.DOCUMENT_ASSIGNED: _handler,
 }
 
 
@@ -330,6 +339,7 @@ def _target_querysets() -> list[QuerySet]:
         ),
         StudySession.objects.select_related("unit"),
         Membership.objects.select_related("unit"),
+        DirectiveRecipient.objects.select_related("directive", "directive__kind"),
     ]
 
 
@@ -428,6 +438,25 @@ def _import_confirmed(event: DomainEvent, directive: Directive, today: datetime.
     return Shown(title, directive.get_absolute_url())
 
 
+def _report_sent(event: DomainEvent, report: ProgressReport, today: datetime.date) -> Shown:
+    directive = report.obligation.directive
+    title = (
+        f"{report.unit.name} đã gửi báo cáo số {report.symbol} đến {directive.issuer_name} "
+        f"({report.get_sent_channel_display()})"
+    )
+    return Shown(title, report.get_absolute_url())
+
+
+def _document_assigned(event: DomainEvent, row: DirectiveRecipient, today: datetime.date) -> Shown:
+    directive = row.directive
+    title = (
+        f"Đồng chí được giao xử lý văn bản đến số {row.incoming_number}: {directive.display_title}"
+    )
+    if row.handling_due is not None:
+        title += f" – hạn xử lý {row.handling_due:%d/%m/%Y} ({_when(row.handling_due, today)})"
+    return Shown(title, directive.get_absolute_url())
+
+
 def _membership_granted(event: DomainEvent, membership: Membership, today: datetime.date) -> Shown:
     title = f"Đồng chí được phân công {membership.get_role_display()} – {membership.unit.name}"
     if membership.start_date and membership.start_date > today:
@@ -451,7 +480,9 @@ RENDERERS: dict[str, Callable[[DomainEvent, Any, datetime.date], Shown]] = {
     EventKind.REPORT_SUBMITTED: _report_submitted,
     EventKind.REPORT_RETURNED: _report_returned,
     EventKind.REPORT_ACCEPTED: _report_accepted,
+    EventKind.REPORT_SENT: _report_sent,
     EventKind.IMPORT_CONFIRMED: _import_confirmed,
+    EventKind.DOCUMENT_ASSIGNED: _document_assigned,
     EventKind.MEMBERSHIP_GRANTED: _membership_granted,
     EventKind.MEMBERSHIP_ENDED: _membership_ended,
 }

@@ -26,7 +26,13 @@ from campaigns.access import campaigns_visible_to
 from campaigns.models import Campaign, Directive, DirectiveRecipient, Milestone, Obligation
 from campaigns.selectors import implements_for
 from reports.figures import Figures, rollup
-from reports.models import ProgressReport, PropagandaItem, StudySession
+from reports.models import (
+    DELIVERED,
+    ProgressReport,
+    PropagandaItem,
+    StudySession,
+    reviewed_by_q,
+)
 from units.access import Capability, can, issuer_units_for, own_units_for
 from units.models import Membership, Role, Unit, User
 
@@ -107,7 +113,7 @@ def overdue_units(
     """Units of the subtree past a deadline (report not sent, plan not issued), earliest
     first, with their secretaries' names: two queries."""
     today = today or timezone.localdate()
-    submitted = [ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED]
+    submitted = DELIVERED
     late = (
         Obligation.objects.filter(
             directive__campaign=campaign,
@@ -145,11 +151,11 @@ def overdue_units(
 
 
 def reports_to_review(user: User) -> QuerySet[ProgressReport]:
-    """Submitted reports answering directives of the units the user issues for."""
+    """Submitted reports waiting for the units the user approves for (`reviewed_by_q`)."""
     return (
         ProgressReport.objects.filter(
+            reviewed_by_q(issuer_units_for(user, Capability.APPROVE)),
             status=ProgressReport.Status.SUBMITTED,
-            obligation__directive__issuer__in=issuer_units_for(user, Capability.APPROVE),
         )
         .select_related(
             "unit", "obligation", "obligation__directive", "obligation__directive__kind"

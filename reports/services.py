@@ -13,9 +13,14 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from campaigns.documents.formatting import document_symbol
 from campaigns.documents.text import nfc
 from campaigns.models import Campaign, Obligation, StudyMaterial
+from campaigns.selectors import term_for
+from campaigns.services import next_document_number, report_kind
+from reports.documents.context import report_symbol_code
 from reports.models import (
+    DELIVERED,
     EmailChannel,
     Notification,
     NotificationPreference,
@@ -45,7 +50,7 @@ SESSION_FIELDS = (
 )
 PROPAGANDA_FIELDS = ("published_on", "kind", "channel", "title", "url", "reach")
 REPORT_PROSE = ("assessment", "strengths", "limits", "proposals")
-SUBMITTED = {ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED}
+SUBMITTED = set(DELIVERED)
 
 
 _T = TypeVar("_T")
@@ -283,9 +288,35 @@ def report_update(*, actor: User | None, report: ProgressReport, **prose) -> Pro
     return report
 
 
+def goes_outside(report: ProgressReport) -> bool:
+    """Whether the report is owed to an issuer outside the portal by the unit that registered
+    the directive: it is numbered and sent, and nobody in the portal reviews it."""
+    directive = report.obligation.directive
+    return directive.issuer_id is None and directive.registered_by_id in (None, report.unit_id)
+
+
+def _number(report: ProgressReport, day: datetime.date) -> None:
+    """The report's number from its unit's "BC" counter for the term: taken once, kept after a
+    return, so that a report resubmitted is the same document."""
+    if report.number is not None:
+        return
+    kind = report_kind()
+    report.term_label = term_for(report.unit, day)
+    report.number = next_document_number(
+        issuer=report.unit, kind=kind, term_label=report.term_label
+    )
+    report.symbol = document_symbol(
+        number=report.number, type_code=kind.code, issuer_code=report_symbol_code(report.unit)
+    )
+
+
 @transaction.atomic
-def report_submit(*, actor: User | None, report: ProgressReport) -> ProgressReport:
-    """Send the report up: figures are computed now and frozen into it; the obligation is met."""
+def report_submit(
+    *, actor: User | None, report: ProgressReport, channel: str = ""
+) -> ProgressReport:
+    """Send the report up: it is numbered, figures are computed now and frozen into it, the
+    obligation is met. A report to an issuer outside the portal is recorded as sent on `channel`
+    instead of waiting for a review."""
     report = _locked(report)
     _require_editable(report)
     if not report.assessment.strip():
@@ -293,26 +324,39 @@ def report_submit(*, actor: User | None, report: ProgressReport) -> ProgressRepo
             "Chưa có phần đánh giá công tác lãnh đạo, chỉ đạo, tổ chức thực hiện.",
             code="no_assessment",
         )
+    outside = goes_outside(report)
+    if outside and channel not in ProgressReport.Channel.values:
+        raise ValidationError(
+            {"channel": "Chọn hình thức gửi báo cáo đến cơ quan ngoài Cổng."}, code="no_channel"
+        )
     now = timezone.now()
     again = report.first_submitted_at is not None
+    _number(report, timezone.localdate(now))
     report.figures = report_figures(report)
-    report.status = ProgressReport.Status.SUBMITTED
+    report.status = ProgressReport.Status.SENT if outside else ProgressReport.Status.SUBMITTED
     report.submitted_at = now
     report.submitted_by = actor
     report.first_submitted_at = report.first_submitted_at or now
+    if outside:
+        report.sent_on, report.sent_channel = timezone.localdate(now), channel
     report.save(
         update_fields=[
+            "number",
+            "symbol",
+            "term_label",
             "figures",
             "status",
             "submitted_at",
             "submitted_by",
             "first_submitted_at",
+            "sent_on",
+            "sent_channel",
             "updated_at",
         ]
     )
     Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=now)
     record_event(
-        kind=EventKind.REPORT_SUBMITTED,
+        kind=EventKind.REPORT_SENT if outside else EventKind.REPORT_SUBMITTED,
         actor=actor,
         unit=report.unit,
         target=report,

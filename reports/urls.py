@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bell, dashboards, progress_reports, sessions
+from .views import bell, dashboards, progress_reports, registers, search, sessions
 
 app_name = "reports"
 
@@ -26,4 +26,39 @@ urlpatterns = [
     path("notifications/settings/", bell.notification_settings, name="notification_settings"),
     path("<int:pk>/pdf/", progress_reports.report_pdf, name="report_pdf"),
     path("dashboard/<int:pk>/xlsx/", dashboards.dashboard_xlsx_view, name="dashboard_xlsx"),
+    # The office registers: documents sent and received per unit and year.
+    path("registers/outgoing/", registers.outgoing_choose, name="outgoing_choose"),
+    path(
+        "registers/outgoing/<int:pk>/", registers.outgoing_register_view, name="outgoing_register"
+    ),
+    path(
+        "registers/outgoing/<int:pk>/xlsx/",
+        registers.outgoing_register_xlsx,
+        name="outgoing_register_xlsx",
+    ),
+    path(
+        "registers/outgoing/<int:pk>/pdf/",
+        registers.outgoing_register_pdf,
+        name="outgoing_register_pdf",
+    ),
+    path("registers/incoming/", registers.incoming_choose, name="incoming_choose"),
+    path(
+        "registers/incoming/<int:pk>/", registers.incoming_register_view, name="incoming_register"
+    ),
+    path(
+        "registers/incoming/<int:pk>/xlsx/",
+        registers.incoming_register_xlsx,
+        name="incoming_register_xlsx",
+    ),
+    path(
+        "registers/incoming/<int:pk>/pdf/",
+        registers.incoming_register_pdf,
+        name="incoming_register_pdf",
+    ),
+    path(
+        "registers/incoming/entry/<int:pk>/assign/",
+        registers.incoming_assign,
+        name="incoming_assign",
+    ),
+    path("search/", search.search, name="search"),
 ]

@@ -68,6 +68,7 @@ CAPABILITY_NEEDED: dict[str, Capability] = {
     "reports:report_start": Capability.CAPTURE,
     "reports:report_edit": Capability.CAPTURE,
     "reports:report_review": Capability.APPROVE,
+    "reports:incoming_assign": Capability.ISSUE,
 }
 
 # Writing URLs that no role opens: the object is one user's own, whatever their capabilities.
@@ -96,6 +97,8 @@ OWN_UNIT_LACKING: dict[str, tuple[str, ...]] = {
     # A report is started and written by its own unit's people.
     "reports:report_start": ("grassroots_leader", "grassroots_admin"),
     "reports:report_edit": ("grassroots_leader", "grassroots_admin"),
+    # A received document is given a handler by the receiving unit's own issuers.
+    "reports:incoming_assign": ("grassroots_leader", "grassroots_admin"),
 }
 
 # The role that brings each capability, for the control (no role brings ISSUE or CAPTURE alone).
@@ -230,6 +233,9 @@ INSIDE_OBJECTS: dict[str, Callable[[SimpleNamespace, User], int]] = {
     "reports:report_start": lambda w, _: _obligation(w).pk,
     "reports:report_edit": lambda w, _: _report(w).pk,
     "reports:report_review": lambda w, _: _submitted_report(w),
+    "reports:incoming_assign": lambda w, _: (
+        DirectiveRecipient.objects.get(directive=bloc_issued(w), unit=w.tree.grassroots_a).pk
+    ),
 }
 
 # Fields of the shared submission that name a unit of the other bloc: here, one of the bloc's.
@@ -237,6 +243,10 @@ INSIDE_FIELDS: dict[str, Callable[[SimpleNamespace], dict[str, str]]] = {
     "units:unit_move": lambda tree: {"target_code": tree.grassroots_b.code},
     "campaigns:directive_recipients": lambda tree: {"codes": tree.cell_a1.code},
     "campaigns:import_review": lambda tree: {"units": str(tree.bloc.pk)},
+    # A handler of grassroots_a's own office: its secretary.
+    "reports:incoming_assign": lambda tree: {
+        "handler": str(User.objects.get(username="secretary").pk)
+    },
 }
 
 

@@ -323,6 +323,13 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "reports:notification_read": {"pk": _outside_notification},
     "reports:report_pdf": {"pk": _outside_report},
     "reports:dashboard_xlsx": {"pk": _outside_grassroots},
+    "reports:outgoing_register": {"pk": _outside_grassroots},
+    "reports:outgoing_register_xlsx": {"pk": _outside_grassroots},
+    "reports:outgoing_register_pdf": {"pk": _outside_grassroots},
+    "reports:incoming_register": {"pk": _outside_grassroots},
+    "reports:incoming_register_xlsx": {"pk": _outside_grassroots},
+    "reports:incoming_register_pdf": {"pk": _outside_grassroots},
+    "reports:incoming_assign": {"pk": _outside_recipient},
 }
 
 # The user of the other bloc who may use a URL, for the control below: per URL name, else per
@@ -457,7 +464,8 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
     (the bloc's campaign), `"campaign:issued"` (the same, once a directive of it is issued to
     both grassroots organisations), `"directive:draft"`, `"directive:issued"`,
     `"directive:imported"` (received as a file by grassroots_a), `"received_file:secretary"`
-    (a file the secretary uploaded, waiting for review) → the URL's kwargs."""
+    (a file the secretary uploaded, waiting for review), `"recipient:grassroots_a"` (that
+    unit's line of the issued directive) → the URL's kwargs."""
     if spec is None:
         return {}
     what, name = spec.split(":")
@@ -473,6 +481,9 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
         return {"pk": bloc_issued(world).pk}
     if spec == "directive:imported":
         return {"pk": _imported(world.users.secretary, [world.tree.grassroots_a]).pk}
+    if what == "recipient":
+        issued = bloc_issued(world)
+        return {"pk": issued.recipients.get(unit=getattr(world.tree, name)).pk}
     user = getattr(world.users, name)
     if what == "membership":
         return {"pk": Membership.objects.get(user=user).pk}
@@ -506,6 +517,12 @@ READING_PAGES = [
     "campaigns:directive_history",
 ]
 CAMPAIGN_EDITING_PAGES = ["campaigns:campaign_edit", "campaigns:material_add"]
+REGISTER_PAGES = [
+    "reports:outgoing_register",
+    "reports:outgoing_register_xlsx",
+    "reports:incoming_register",
+    "reports:incoming_register_xlsx",
+]
 
 ACCESS_TABLE = [
     # Sessions and reports: a unit's work is seen over the subtree, logged by its own people
@@ -646,6 +663,35 @@ ACCESS_TABLE = [
         for who in ("cell_secretary", "outsider", "outside_admin", "nobody")
     ],
     ("staff", "campaigns:directive_source", "directive:issued", 404),  # written, no file
+    # Registers: a unit's are read by those who see the unit (its people and those above it); a
+    # received document is given a handler by those who issue for the receiving unit itself.
+    *[
+        (who, page, "unit:grassroots_a", 200)
+        for who in ("secretary", "staff", "leader", "admin", "superuser")
+        for page in REGISTER_PAGES
+    ],
+    *[
+        (who, page, "unit:grassroots_a", 404)
+        for who in ("cell_secretary", "outsider", "outside_admin", "nobody")
+        for page in REGISTER_PAGES
+    ],
+    ("secretary", "reports:outgoing_register_pdf", "unit:grassroots_a", 200),
+    ("leader", "reports:incoming_register_pdf", "unit:grassroots_a", 200),
+    ("cell_secretary", "reports:incoming_register_pdf", "unit:grassroots_a", 404),
+    ("secretary", "reports:incoming_assign", "recipient:grassroots_a", 200),
+    *[
+        (who, "reports:incoming_assign", "recipient:grassroots_a", 404)
+        for who in ("staff", "leader", "admin", "cell_secretary", "outsider", "nobody")
+    ],
+    ("staff", "reports:incoming_assign", "recipient:grassroots_b", 404),  # below, not its own
+    ("secretary", "reports:outgoing_choose", None, 302),  # one unit: straight to its register
+    *[(who, "reports:incoming_choose", None, 200) for who in ("staff", "leader", "nobody")],
+    # Search: anyone signed in searches, and finds only what they may open (below, and
+    # tests/reports/test_search.py).
+    *[
+        (who, "reports:search", None, 200)
+        for who in ("staff", "leader", "admin", "secretary", "outsider", "nobody", "superuser")
+    ],
 ]
 
 
@@ -670,6 +716,19 @@ def test_search_by_an_outside_code_finds_nothing(tree, users, client_for):
     response = client_for(users.staff).get(reverse("units:unit_list"), {"q": tree.other_cell.code})
 
     assert tree.other_cell.name not in response.text
+
+
+def test_document_search_never_finds_documents_outside_the_users_subtree(world, client_for):
+    issued = bloc_issued(world)
+    search = reverse("reports:search")
+
+    outside = client_for(world.users.outsider).get(search, {"q": issued.symbol})
+    inside = client_for(world.users.secretary).get(search, {"q": issued.symbol})
+
+    assert outside.status_code == 200
+    assert issued.get_absolute_url() not in outside.text
+    assert "Không tìm thấy" in outside.text
+    assert issued.get_absolute_url() in inside.text
 
 
 def test_search_finds_the_same_unit_for_a_user_whose_subtree_holds_it(tree, users, client_for):

@@ -108,6 +108,12 @@ READ_ONLY = {
     "reports:dashboard",
     "reports:report_pdf",
     "reports:dashboard_xlsx",
+    "reports:outgoing_register",
+    "reports:outgoing_register_xlsx",
+    "reports:outgoing_register_pdf",
+    "reports:incoming_register",
+    "reports:incoming_register_xlsx",
+    "reports:incoming_register_pdf",
 }
 
 # Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.
@@ -131,6 +137,13 @@ def post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
     write. Apps use the same field names for different things (`kind`), hence one set per app."""
     if route.name.startswith("campaigns:"):
         return _campaign_post_data(route, world.tree)
+    if route.name == "reports:incoming_assign":
+        # AssignForm: the other bloc's grassroots secretary, who is of the receiving unit.
+        return {
+            "handler": str(world.users.outsider.pk),
+            "handling_due": "",
+            "note": "Giao do người ngoài",
+        }
     if route.name.startswith("reports:"):
         return _report_post_data()
     return _unit_post_data(world.tree)
@@ -278,7 +291,8 @@ def snapshot() -> dict[str, list]:
         ),
         "recipients": list(
             DirectiveRecipient.objects.order_by("pk").values_list(
-                "pk", "directive_id", "unit_id", "unit_name"
+                "pk", "directive_id", "unit_id", "unit_name", "handler_id", "handling_due",
+                "register_note",
             )
         ),
         "milestones": list(

@@ -30,7 +30,9 @@ class EventKind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("Đơn vị cấp dưới gửi báo cáo kết quả")
     REPORT_RETURNED = "report_returned", _("Báo cáo của đơn vị bị trả lại")
     REPORT_ACCEPTED = "report_accepted", _("Báo cáo của đơn vị được tiếp nhận")
+    REPORT_SENT = "report_sent", _("Báo cáo gửi cơ quan ngoài Cổng")
     IMPORT_CONFIRMED = "import_confirmed", _("Văn bản đến được nhập vào Cổng")
+    DOCUMENT_ASSIGNED = "document_assigned", _("Được giao xử lý văn bản đến")
     MEMBERSHIP_GRANTED = "membership_granted", _("Được phân công vai trò")
     MEMBERSHIP_ENDED = "membership_ended", _("Kết thúc phân công")
 

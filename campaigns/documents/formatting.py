@@ -50,12 +50,17 @@ def date_line(*, place: str, day: datetime.date, profile: FormatProfile) -> str:
     place = nfc(place.strip())
     if not place:
         raise ValueError("place must not be empty")
+    return nfc(f"{place}, {date_words(day, profile)}")
+
+
+def date_words(day: datetime.date, profile: FormatProfile) -> str:
+    """ "ngày 29 tháng 3 năm 2024", padded as `date_line` says."""
     if profile.pad_date:
         day_text = f"{day.day:02d}"
         month_text = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     else:
         day_text, month_text = str(day.day), str(day.month)
-    return nfc(f"{place}, ngày {day_text} tháng {month_text} năm {day.year}")
+    return f"ngày {day_text} tháng {month_text} năm {day.year}"
 
 
 def short_date(day: datetime.date) -> str:

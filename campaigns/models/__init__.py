@@ -6,7 +6,7 @@ One module per sub-domain; every model is importable from `campaigns.models`.
 from .campaigns import Campaign, StudyMaterial
 from .directives import Directive, DirectiveRecipient, Milestone, Obligation
 from .imports import DirectiveImport
-from .numbering import CommitteeTerm, DirectiveKind, DocumentCounter
+from .numbering import CommitteeTerm, DirectiveKind, DocumentCounter, IncomingCounter
 
 __all__ = [
     "Campaign",
@@ -16,6 +16,7 @@ __all__ = [
     "DirectiveKind",
     "DirectiveRecipient",
     "DocumentCounter",
+    "IncomingCounter",
     "Milestone",
     "Obligation",
     "StudyMaterial",

@@ -165,6 +165,16 @@ class Directive(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(null=True, blank=True)
+    # The unit that entered an imported directive in its incoming register: for a directive from
+    # outside the portal, its staff review the reports the other recipients owe under it.
+    registered_by = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị vào sổ"),
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -172,15 +182,20 @@ class Directive(models.Model):
         verbose_name = _("văn bản chỉ đạo")
         verbose_name_plural = _("văn bản chỉ đạo")
         constraints = [
-            # The counter makes numbers race-free; this makes a repeat impossible. Imported
-            # documents keep the number they arrived with and take no part in the sequence.
+            # The counter makes numbers race-free; this makes a repeat impossible. An imported
+            # document of a portal unit moves that unit's counter past its number and is held to
+            # it too; one from an outside issuer keeps its number outside the sequence.
             models.UniqueConstraint(
                 fields=["issuer", "kind", "term_label", "number"],
-                condition=Q(number__isnull=False, origin="written"),
+                condition=Q(number__isnull=False, issuer__isnull=False),
                 name="directive_number_unique",
             ),
+            # Issued here: numbered and dated. Imported: dated; a copy whose number was left
+            # blank is registered without one, as a clerk would.
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(number__isnull=False, issue_date__isnull=False),
+                condition=Q(status="draft")
+                | Q(number__isnull=False, issue_date__isnull=False)
+                | Q(origin="imported", issue_date__isnull=False),
                 name="directive_issued_has_number",
             ),
         ]
@@ -213,10 +228,12 @@ class Directive(models.Model):
 
 
 class DirectiveRecipient(models.Model):
-    """A unit a directive is sent to: what that unit owes hangs on this row.
+    """A unit a directive is sent to: what that unit owes hangs on this row, and it is the line
+    of that unit's incoming register (sổ văn bản đến).
 
     `unit_name` and `member_count` are the unit's on the day of issue, kept thereafter, so the
-    units expected to act and their members never change with the tree.
+    units expected to act and their members never change with the tree. `incoming_number` is
+    the số đến: the next number of the unit's year, taken under a locked counter on receipt.
     """
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="recipients")
@@ -224,13 +241,38 @@ class DirectiveRecipient(models.Model):
     unit_name = models.CharField(max_length=255)
     # Members the unit counted when the directive was issued: the denominator of its rates.
     member_count = models.PositiveIntegerField(default=0)
+    incoming_year = models.PositiveSmallIntegerField(_("năm vào sổ"), null=True, blank=True)
+    incoming_number = models.PositiveIntegerField(_("số đến"), null=True, blank=True)
+    received_on = models.DateField(_("ngày đến"), null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_documents",
+        verbose_name=_("người xử lý"),
+    )
+    handling_due = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    register_note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["directive", "unit__path"]
         verbose_name = _("đơn vị nhận")
         verbose_name_plural = _("đơn vị nhận")
         constraints = [
-            models.UniqueConstraint(fields=["directive", "unit"], name="recipient_unique")
+            models.UniqueConstraint(fields=["directive", "unit"], name="recipient_unique"),
+            # The counter makes số đến race-free; this makes a repeat impossible.
+            models.UniqueConstraint(
+                fields=["unit", "incoming_year", "incoming_number"],
+                condition=Q(incoming_number__isnull=False),
+                name="incoming_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["unit", "incoming_year", "incoming_number"], name="incoming_register_idx"
+            ),
+            models.Index(fields=["handler", "received_on"], name="recipient_handler_idx"),
         ]
 
     def __str__(self) -> str:

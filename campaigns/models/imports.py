@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A file read but never confirmed is deleted this many days after its upload.
+PENDING_IMPORT_DAYS = 30
 
 
 class DirectiveImport(models.Model):
     """A directive file read and waiting for its reader to check the fields and confirm.
 
     Only a file that reads as a directive gets a row; confirming turns it into a received
-    Directive (the file moves there) and deletes the row, discarding deletes row and file.
+    Directive (the file moves there) and deletes the row, discarding deletes row and file, and
+    one left unconfirmed is deleted after PENDING_IMPORT_DAYS (campaigns.tasks.expire_imports).
     """
 
     created_by = models.ForeignKey(
@@ -34,3 +41,8 @@ class DirectiveImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:import_review", args=[self.pk])
+
+    @property
+    def expires_on(self) -> datetime.date:
+        """The last day it waits; the daily sweep deletes it the day after."""
+        return timezone.localdate(self.created_at) + datetime.timedelta(days=PENDING_IMPORT_DAYS)

@@ -66,3 +66,20 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer_id}/{self.kind_id}/{self.term_label}: {self.last_number}"
+
+
+class IncomingCounter(models.Model):
+    """The last số đến given in a unit's incoming register for a year; locked while one is taken,
+    as DocumentCounter is for document numbers."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="incoming_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last_number}"

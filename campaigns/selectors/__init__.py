@@ -20,9 +20,11 @@ from .importing import (
     held_directive,
     issuer_match,
     milestone_suggestions,
+    pending_imports_under,
     recipient_matches,
     sends_to,
 )
+from .registers import ASSIGNED_SHOWN_DAYS, assigned_to, handler_candidates
 from .tree import (
     Level,
     authority_choices,
@@ -39,9 +41,11 @@ from .tree import (
 )
 
 __all__ = [
+    "ASSIGNED_SHOWN_DAYS",
     "Level",
     "RecipientMatch",
     "RecipientStatus",
+    "assigned_to",
     "authority_choices",
     "basis_directives",
     "basis_line",
@@ -50,6 +54,7 @@ __all__ = [
     "directive_document",
     "directives_issued_for",
     "directives_visible_in",
+    "handler_candidates",
     "held_directive",
     "implementing_directives",
     "implements_for",
@@ -59,6 +64,7 @@ __all__ = [
     "level_units",
     "milestone_suggestions",
     "own_recipient_rows",
+    "pending_imports_under",
     "received_for",
     "recipient_candidates",
     "recipient_lines",

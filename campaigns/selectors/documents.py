@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from campaigns.documents.body import parse_body
 from campaigns.documents.context import DocumentContext
-from campaigns.documents.formatting import date_line
+from campaigns.documents.formatting import date_line, date_words
 from campaigns.documents.profiles import get_profile
 from campaigns.models import Directive, DirectiveRecipient
 
@@ -34,11 +34,14 @@ def directive_document(directive: Directive) -> DocumentContext:
     else:
         number = f"{profile.number_prefix}      -{kind.code}/{directive.symbol_code}"
         stem = f"du-thao-{kind.code}-{directive.symbol_code}-{directive.pk}"
-    if directive.issue_date:
+    if directive.issue_date and directive.place.strip():
         dated = date_line(place=directive.place, day=directive.issue_date, profile=profile)
+    elif directive.issue_date:  # received without a place name: the date alone
+        dated = date_words(directive.issue_date, profile).capitalize()
     else:
         year = timezone.localdate().year
-        dated = f"{directive.place}, ngày      tháng      năm {year}"
+        blank = f"ngày      tháng      năm {year}"
+        dated = f"{directive.place}, {blank}" if directive.place.strip() else blank.capitalize()
     return DocumentContext(
         profile=profile,
         superior_body=directive.superior_body,

@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from campaigns.access import directives_visible_to
 from campaigns.documents.text import canonical_symbol, shorten, split_symbol
-from campaigns.models import Directive, Milestone
-from units.models import Unit, User, fold_for_search
+from campaigns.models import Directive, DirectiveImport, Milestone
+from units.access import Capability, scope_q
+from units.models import Membership, Unit, User, fold_for_search
 
 from .tree import Level, level_units, recipient_candidates
 
@@ -176,4 +177,16 @@ def held_directive(user: User, data: dict[str, Any]) -> Directive | None:
         .select_related("kind")
         .order_by("pk")
         .first()
+    )
+
+
+def pending_imports_under(user: User) -> QuerySet[DirectiveImport]:
+    """Uploads waiting for confirmation by people of the units the user administers, oldest
+    first: administrators see what is stuck and when it will be deleted."""
+    people = Membership.objects.active().filter(scope_q(user, Capability.MANAGE, "unit__"))
+    return (
+        DirectiveImport.objects.filter(created_by__in=people.values("user_id"))
+        .select_related("created_by")
+        .only("pk", "original_name", "created_at", "created_by__full_name", "created_by__username")
+        .order_by("created_at", "pk")
     )

@@ -28,6 +28,7 @@ from .importing import (
     import_confirm,
     import_discard,
     import_upload,
+    imports_expire,
 )
 from .issuing import (
     _next_number,  # the PostgreSQL numbering test races it directly
@@ -38,6 +39,13 @@ from .issuing import (
     issue_problems,
     record_obligations,
 )
+from .numbering import (
+    claim_document_number,
+    next_document_number,
+    register_incoming,
+    report_kind,
+)
+from .registers import incoming_assign
 
 __all__ = [
     "CAMPAIGN_DAYS",
@@ -49,6 +57,7 @@ __all__ = [
     "_next_number",
     "campaign_create",
     "campaign_update",
+    "claim_document_number",
     "counted_members",
     "directive_create",
     "directive_delete",
@@ -59,12 +68,17 @@ __all__ = [
     "import_confirm",
     "import_discard",
     "import_upload",
+    "imports_expire",
+    "incoming_assign",
     "issue_problems",
     "material_add",
     "material_delete",
     "milestone_row",
     "milestones_replace",
+    "next_document_number",
     "recipients_add",
     "recipients_remove",
     "record_obligations",
+    "register_incoming",
+    "report_kind",
 ]

@@ -24,7 +24,7 @@ from campaigns.documents.extract import (
     normalise_text,
     read_directive_file,
 )
-from campaigns.documents.text import canonical_symbol, nfc, shorten, split_symbol
+from campaigns.documents.text import Symbol, nfc, read_symbol, shorten
 from campaigns.models import (
     Campaign,
     Directive,
@@ -34,13 +34,16 @@ from campaigns.models import (
     Milestone,
     StudyMaterial,
 )
-from campaigns.selectors import held_directive, sends_to
+from campaigns.models.imports import PENDING_IMPORT_DAYS
+from campaigns.selectors import held_directive, sends_to, term_for
+from units.access import grants_for
 from units.events import EventKind, record_event
 from units.models import Unit, User
 
 from .campaigns import campaign_create
 from .drafting import MilestoneData, milestone_row
 from .issuing import counted_members, record_obligations
+from .numbering import claim_document_number, register_incoming
 
 CAMPAIGN_DAYS = 180  # a new campaign's window when the directive states no later deadline
 
@@ -127,10 +130,13 @@ def import_confirm(
     locked = DirectiveImport.objects.select_for_update().filter(pk=job.pk).first()
     if locked is None:
         raise ValidationError("Tệp này đã được xác nhận hoặc đã hủy.", code="gone")
-    symbol = canonical_symbol(symbol) or ""
-    parts = split_symbol(symbol)
+    # A document that bears no number at all is registered without one, as a clerk would.
+    parts = read_symbol(symbol) if symbol.strip() else Symbol(None, kind.code, "", "")
     if parts is None:
-        raise ValidationError("Số, ký hiệu phải viết dạng 32-HD/BTGĐUK.", code="bad_symbol")
+        raise ValidationError(
+            "Số, ký hiệu phải viết dạng 32-HD/BTGĐUK hoặc 45/KH-UBND.", code="bad_symbol"
+        )
+    symbol = parts.text
     if not units:
         raise ValidationError("Chọn ít nhất một đơn vị nhận trên Cổng.", code="no_units")
     # Two imports of one document for one unit: the second waits here and sees the first.
@@ -163,6 +169,41 @@ def import_confirm(
             f"{issue_date:%d/%m/%Y} trên Cổng: không nhập lại.",
             code="duplicate",
         )
+    today = timezone.localdate()
+    first_due = min(deadlines, default=None)
+    # A copy whose number was left blank cannot be told from another: it is entered as its own.
+    held = (
+        Directive.objects.filter(symbol=symbol, issue_date=issue_date)
+        .exclude(status=Directive.Status.DRAFT)
+        .order_by("pk")
+        .first()
+        if parts.number is not None
+        else None
+    )
+    if held is not None:
+        # The portal already holds this document (issued here or imported by another unit):
+        # these units are entered as its recipients, and nobody gets a second copy.
+        recipients = _receive(held, units)
+        register_incoming(recipients, today, due=first_due)
+        record_obligations(held, recipients)
+        _forget(locked)
+        record_event(kind=EventKind.IMPORT_CONFIRMED, actor=actor, unit=units[0], target=held)
+        return held
+    term = ""
+    if issuer is not None and parts.number is not None:
+        term = term_for(issuer, issue_date)
+        taken = (
+            Directive.objects.filter(issuer=issuer, kind=kind, term_label=term, number=parts.number)
+            .exclude(status=Directive.Status.DRAFT)
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(
+                f"Số {parts.number} của {issuer.name} đã dùng cho văn bản {taken.symbol} ngày "
+                f"{taken.issue_date:%d/%m/%Y}: kiểm tra lại số, ký hiệu và ngày của văn bản.",
+                code="number_taken",
+            )
+        claim_document_number(issuer=issuer, kind=kind, term_label=term, number=parts.number)
     if campaign is None:
         last = max(deadlines, default=None)
         campaign = campaign_create(
@@ -180,12 +221,14 @@ def import_confirm(
         campaign=campaign,
         kind=kind,
         issuer=issuer,
-        number=parts[0],
+        number=parts.number,
         symbol=symbol,
-        symbol_code=parts[2],
+        symbol_code=parts.issuer[:40],
+        term_label=term,
         issue_date=issue_date,
         status=Directive.Status.ISSUED,
         origin=Directive.Origin.IMPORTED,
+        registered_by=registering_unit(actor, units),
         source_name=locked.original_name,
         created_by=actor,
         issued_by=actor,
@@ -197,7 +240,18 @@ def import_confirm(
     directive.save()
     for data in milestones:  # one by one, so that each has its history record
         milestone_row(directive, data).save()
-    recipients = DirectiveRecipient.objects.bulk_create(
+    recipients = _receive(directive, units)
+    register_incoming(recipients, today, due=first_due)
+    record_obligations(directive, recipients)
+    directive.implements.set(implements)
+    locked.delete()  # the row only: its file now belongs to the directive
+    record_event(kind=EventKind.IMPORT_CONFIRMED, actor=actor, unit=units[0], target=directive)
+    return directive
+
+
+def _receive(directive: Directive, units: list[Unit]) -> list[DirectiveRecipient]:
+    """The chosen units as recipients of the directive, with their names and members today."""
+    return DirectiveRecipient.objects.bulk_create(
         [
             DirectiveRecipient(
                 directive=directive,
@@ -208,11 +262,41 @@ def import_confirm(
             for unit in units
         ]
     )
-    record_obligations(directive, recipients)
-    directive.implements.set(implements)
-    locked.delete()  # the row only: its file now belongs to the directive
-    record_event(kind=EventKind.IMPORT_CONFIRMED, actor=actor, unit=units[0], target=directive)
-    return directive
+
+
+def _forget(job: DirectiveImport) -> None:
+    """Drop a confirmed upload whose document the portal already held: row now, file on commit."""
+    storage, name = job.file.storage, job.file.name
+    job.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def registering_unit(actor: User, units: list[Unit]) -> Unit:
+    """The office entering the document in its register: the deepest of the actor's own units
+    above (or among) every chosen unit; else the highest chosen unit."""
+    own = sorted(
+        {m.unit for m in grants_for(actor).memberships}, key=lambda u: u.depth, reverse=True
+    )
+    for unit in own:
+        if all(u.path.startswith(unit.path) for u in units):
+            return unit
+    return min(units, key=lambda u: u.depth)
+
+
+def imports_expire(*, today: datetime.date | None = None) -> int:
+    """Delete uploads left unconfirmed past their last day, rows now and files after the commit;
+    how many went. A row being confirmed or discarded meanwhile is skipped (locked)."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=PENDING_IMPORT_DAYS)
+    start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    with transaction.atomic():
+        stale = list(
+            DirectiveImport.objects.select_for_update(skip_locked=True).filter(created_at__lt=start)
+        )
+        files = [(job.file.storage, job.file.name) for job in stale]
+        DirectiveImport.objects.filter(pk__in=[job.pk for job in stale]).delete()
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    return len(stale)
 
 
 def _deadline(data: MilestoneData) -> datetime.date:

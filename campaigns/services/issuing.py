@@ -15,7 +15,6 @@ from campaigns.models import (
     Directive,
     DirectiveKind,
     DirectiveRecipient,
-    DocumentCounter,
     Milestone,
     Obligation,
 )
@@ -40,6 +39,7 @@ from .drafting import (
     outside_campaign,
     recipients_add,
 )
+from .numbering import next_document_number, register_incoming
 
 
 def issue_problems(directive: Directive) -> list[ValidationError]:
@@ -91,18 +91,11 @@ def issue_problems(directive: Directive) -> list[ValidationError]:
 
 
 def _next_number(directive: Directive) -> int:
-    """Take the next number for (issuer, kind, term) under a row lock: two issuers never share it.
-
-    The counter row is created first without a lock (a concurrent duplicate insert is ignored),
-    then locked with SELECT … FOR UPDATE, so the second transaction waits for the first to
-    commit and reads its number. The unique constraint on Directive backs this up.
-    """
-    key = {"issuer": directive.issuer, "kind": directive.kind, "term_label": directive.term_label}
-    DocumentCounter.objects.bulk_create([DocumentCounter(**key)], ignore_conflicts=True)
-    counter = DocumentCounter.objects.select_for_update().get(**key)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    """Take the next number for (issuer, kind, term) under a row lock: two issuers never share it
+    (campaigns.services.numbering); the unique constraint on Directive backs this up."""
+    return next_document_number(
+        issuer=_portal_issuer(directive), kind=directive.kind, term_label=directive.term_label
+    )
 
 
 def counted_members(unit: Unit) -> int:
@@ -113,9 +106,15 @@ def counted_members(unit: Unit) -> int:
 
 @transaction.atomic
 def directive_issue(
-    *, actor: User | None, directive: Directive, issue_date: datetime.date | None = None
+    *,
+    actor: User | None,
+    directive: Directive,
+    issue_date: datetime.date | None = None,
+    received_on: datetime.date | None = None,
 ) -> Directive:
-    """Number the draft, freeze every name printed on it, record what each recipient owes.
+    """Number the draft, freeze every name printed on it, record what each recipient owes and
+    enter it in each recipient's incoming register, arrived today (or `received_on`, for a
+    history entered afterwards, as the demo's).
 
     Also marks the parent's implementing obligation done when this directive answers one,
     retires the directive it replaces, and stores the PDF as issued, which never changes.
@@ -172,6 +171,12 @@ def directive_issue(
     pdf = render_pdf(directive_document(directive))
     directive.issued_pdf.save(
         f"{directive.symbol.replace('/', '-')}.pdf", ContentFile(pdf), save=False
+    )
+    # Last, so each recipient's register is locked only for the moments before the commit.
+    register_incoming(
+        recipients,
+        received_on or timezone.localdate(now),
+        due=min((m.deadline for m in directive.milestones.all()), default=None),
     )
     directive.save(
         update_fields=[
@@ -329,6 +334,11 @@ def directive_replace(*, actor: User | None, directive: Directive) -> Directive:
     """A new draft that will replace an issued directive once issued (a correction)."""
     if directive.status != Directive.Status.ISSUED:
         raise ValidationError("Chỉ văn bản đang có hiệu lực mới được thay thế.", code="not_issued")
+    if directive.is_imported:
+        raise ValidationError(
+            "Văn bản nhập từ tệp là bản của cơ quan ban hành: không sửa hay thay thế trên Cổng.",
+            code="imported",
+        )
     pending = directive.replacements.filter(status=Directive.Status.DRAFT).first()
     if pending is not None:
         return pending

@@ -33,12 +33,26 @@ __all__ = [
     "child_rows",
     "figure_rows",
     "report_document",
+    "report_subject",
+    "report_symbol_code",
 ]
 
 TYPE_CODE = "BC"
 # The issuer code when a unit has none of its own (FORMAT.md: ĐU a grassroots committee, CB a cell).
 CELL_CODE, COMMITTEE_CODE = "CB", "ĐU"
 NO_TEXT_DRAFT = "…"
+
+
+def report_subject(kind_name: str, symbol: str, issuer_name: str) -> str:
+    """A report's trích yếu, under "BÁO CÁO" and in the outgoing register."""
+    return f"Kết quả thực hiện {kind_name} số {symbol} của {issuer_name}"
+
+
+def report_symbol_code(unit: Unit) -> str:
+    """The issuer code a unit's report is numbered under: its own, else ĐU or CB by kind."""
+    return unit.symbol_code or (CELL_CODE if unit.kind.counts_members else COMMITTEE_CODE)
+
+
 NO_TEXT = "Không có."
 SECTIONS = (
     "Công tác lãnh đạo, chỉ đạo, tổ chức thực hiện",
@@ -215,7 +229,7 @@ def report_document(report: ProgressReport) -> ReportContext:
     is_draft = report.is_editable or report.submitted_at is None
     header = issuer_defaults(unit)
     counts_members = unit.kind.counts_members
-    symbol_code = unit.symbol_code or (CELL_CODE if counts_members else COMMITTEE_CODE)
+    symbol_code = report_symbol_code(unit)
     place = _place(unit, header["place"])
 
     if is_draft:
@@ -235,15 +249,16 @@ def report_document(report: ProgressReport) -> ReportContext:
         profile=profile,
         superior_body=header["superior_body"],
         issuing_body=header["issuing_body"],
-        # Reports are not numbered by the portal yet: the number is left for the office to fill.
-        number_line=f"{profile.number_prefix}      -{TYPE_CODE}/{symbol_code}",
+        # Numbered at the first submission; a draft leaves the number for the office to fill.
+        number_line=(
+            f"{profile.number_prefix} {report.symbol}"
+            if report.symbol
+            else f"{profile.number_prefix}      -{TYPE_CODE}/{symbol_code}"
+        ),
         date_line=dated,
         type_code=TYPE_CODE,
         type_name=profile.type_name(TYPE_CODE),
-        subject=(
-            f"Kết quả thực hiện {directive.kind.name} số {directive.symbol} "
-            f"của {directive.issuer_name}"
-        ),
+        subject=report_subject(directive.kind.name, directive.symbol, directive.issuer_name),
         basis="",
         blocks=(),
         recipients=(f"{directive.issuer_name},", "Lưu."),

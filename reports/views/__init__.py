@@ -1,6 +1,6 @@
 """Pages of the reports app, one module per sub-domain: `sessions` (a unit's work page, its
 sessions and propaganda), `progress_reports` (reports and their review), `dashboards` (the
-leaders' dashboard and its export) and `bell` (notifications)."""
+leaders' dashboard and its export), `bell` (notifications) and `search` (the search page)."""
 
 from .bell import (
     notification_list,

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import access_obligation
 from reports import selectors, services
-from reports.access import access_report
+from reports.access import access_report, may_review
 from reports.documents import render_report_pdf, report_document
 from reports.forms import ReportForm, ReviewForm
 from reports.models import ProgressReport
-from units.access import Capability, issuer_units_for, own_units_for
+from units.access import Capability, own_units_for
 from units.forms import errors_to_form
 from units.http import AuthedHttpRequest
 
@@ -37,13 +37,9 @@ def _detail(
     request: AuthedHttpRequest, report: ProgressReport, review_form: ReviewForm | None = None
 ) -> HttpResponse:
     """The report's page; with `review_form`, the review as the reviewer sent it, errors shown."""
-    issuer_id = report.obligation.directive.issuer_id  # None: issued outside the portal
-    may_review = (
-        issuer_id is not None
-        and issuer_units_for(request.user, Capability.APPROVE).filter(pk=issuer_id).exists()
-    )
+    reviewer = may_review(request.user, report)
     figures = report.figures if report.figures and not report.is_editable else None
-    if review_form is None and may_review and report.status == "submitted":
+    if review_form is None and reviewer and report.status == "submitted":
         review_form = ReviewForm()
     return render(
         request,
@@ -63,24 +59,38 @@ def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not report.is_editable:
         messages.error(request, "Báo cáo đã gửi; chỉ sửa được khi cấp trên trả lại.")
         return redirect(report)
-    form = ReportForm(request.POST or None, instance=copy.copy(report))
+    outside = services.goes_outside(report)
+    form = ReportForm(request.POST or None, instance=copy.copy(report), outside=outside)
     if request.method == "POST" and form.is_valid():
+        prose = {name: form.cleaned_data[name] for name in services.REPORT_PROSE}
         try:
-            services.report_update(actor=request.user, report=report, **form.cleaned_data)
+            services.report_update(actor=request.user, report=report, **prose)
             if "submit" in request.POST:
-                services.report_submit(actor=request.user, report=report)
+                report = services.report_submit(
+                    actor=request.user, report=report, channel=form.cleaned_data.get("channel", "")
+                )
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
             if "submit" in request.POST:
-                messages.success(request, "Đã gửi báo cáo lên cấp trên.")
+                messages.success(
+                    request,
+                    f"Đã gửi báo cáo số {report.symbol} đến {report.obligation.directive.issuer_name}."
+                    if outside
+                    else f"Đã gửi báo cáo số {report.symbol} lên cấp trên.",
+                )
                 return redirect(report)
             messages.success(request, "Đã lưu báo cáo.")
             return redirect("reports:report_edit", pk=report.pk)
     return render(
         request,
         "reports/report_form.html",
-        {"report": report, "form": form, "figures": selectors.report_figures(report)},
+        {
+            "report": report,
+            "form": form,
+            "outside": outside,
+            "figures": selectors.report_figures(report),
+        },
     )
 
 

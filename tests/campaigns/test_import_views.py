@@ -718,3 +718,49 @@ def test_a_material_link_without_a_scheme_is_stored_as_a_web_address(demo):
         "Tác phẩm": "https://www.tuyengiao.vn/cay-tre",
         "Bài viết": "",
     }
+
+
+# ---------------------------------------------------------------------------- state bodies
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "directives"
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol", "typed"),
+    [
+        # The copy kept lost its title: the clerk types the subject.
+        ("ke-hoach-109-KH-UBND-tien-giang-2021.txt", "109/KH-UBND", {"subject": "Khảo sát"}),
+        # The Front's letter bears no number: registered without one, nothing refused.
+        ("cong-van-MTTQ-ban-tuyen-giao-can-tho-2020.txt", "", {}),
+        # A copy whose number was left blank and whose date the clerk types.
+        ("bao-cao-THCS-mong-an-2022.txt", "", {"issue_date": "2022-05-20"}),
+    ],
+)
+def test_documents_of_state_bodies_and_the_front_are_registered(
+    demo, client_for, name, symbol, typed
+):
+    bithu = client_for(demo.users["bithu"])
+    response = _upload(bithu, name, (CORPUS / name).read_bytes())
+    assert response.status_code == 302, _file_error(response)
+    job = DirectiveImport.objects.get()
+    review = bithu.get(job.get_absolute_url())
+    assert _review_form(review).get("symbol", "") == symbol  # lxml leaves out an empty input
+
+    confirmed = bithu.post(
+        job.get_absolute_url(),
+        _review_form(
+            review, units=str(demo.units["DUK-01"].pk), campaign_title="Văn bản đến", **typed
+        ),
+    )
+
+    assert confirmed.status_code == 302, _messages(confirmed)
+    directive = Directive.objects.get()
+    assert (directive.symbol, directive.origin, directive.issuer) == (
+        symbol,
+        Directive.Origin.IMPORTED,
+        None,
+    )
+    row = directive.recipients.get()
+    assert row.incoming_number == 1
+    assert bithu.get(directive.get_absolute_url()).status_code == 200

@@ -6,6 +6,7 @@ requests would; SQLite serialises every writer and could not show a race.
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ import pytest
 from django.db import connections, transaction
 
 from campaigns import services
-from campaigns.models import Directive, DocumentCounter
+from campaigns.models import Directive, DirectiveRecipient, DocumentCounter, IncomingCounter
 from tests.plugins.directives import directive_kind, make_draft
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -169,9 +170,11 @@ def test_the_counter_alone_hands_out_each_number_once(tree):
 
 def test_issues_of_different_issuers_do_not_wait_for_each_other(campaign, tree, users):
     """Numbers run per issuer: the bloc committee's issue need not wait for its department's."""
-    (first,) = _drafts(campaign, tree, users, 1)
+    # To different units: two documents to one unit meet at its incoming register (below).
+    first = make_draft(campaign, tree.bloc_btg, users.staff)
+    services.recipients_add(actor=users.staff, directive=first, units=[tree.grassroots_a])
     other = make_draft(campaign, tree.bloc, users.staff, symbol_code="ĐUK")
-    services.recipients_add(actor=users.staff, directive=other, level="grassroots")
+    services.recipients_add(actor=users.staff, directive=other, units=[tree.grassroots_b])
     a_issued, a_release, b_done = threading.Event(), threading.Event(), threading.Event()
     numbers: dict[str, str] = {}
     errors: list[BaseException] = []
@@ -197,3 +200,73 @@ def test_issues_of_different_issuers_do_not_wait_for_each_other(campaign, tree, 
     assert errors == []
     assert finished_alone, "the bloc's issue waited for its department's transaction"
     assert numbers == {"a": "01-HD/BTGĐUK", "b": "01-HD/ĐUK"}
+
+
+# ---------------------------------------------------------------------------- số đến
+
+
+def test_concurrent_receipts_get_incoming_numbers_one_to_n(campaign, tree, users):
+    """N documents arrive at one unit at the same moment, each in its own transaction holding
+    its number a moment before committing: số đến 1 to N, none twice, none skipped."""
+    rows = [
+        DirectiveRecipient.objects.create(
+            directive=make_draft(campaign, tree.bloc_btg, users.staff),
+            unit=tree.grassroots_a,
+            unit_name=tree.grassroots_a.name,
+        )
+        for _ in range(N)
+    ]
+    day = datetime.date(2026, 12, 3)
+    barrier = threading.Barrier(N)
+    errors: list[BaseException] = []
+
+    def receive(row: DirectiveRecipient) -> Callable[[], None]:
+        def run() -> None:
+            barrier.wait(TIMEOUT)
+            with transaction.atomic():
+                services.register_incoming([row], day)
+                time.sleep(0.05)
+
+        return run
+
+    threads = [_in_thread(receive(row), errors) for row in rows]
+    for thread in threads:
+        thread.start()
+    _join(threads)
+
+    assert errors == []
+    numbers = DirectiveRecipient.objects.filter(pk__in=[r.pk for r in rows]).values_list(
+        "incoming_number", flat=True
+    )
+    assert sorted(numbers) == list(range(1, N + 1))
+    assert IncomingCounter.objects.get(unit=tree.grassroots_a, year=2026).last_number == N
+
+
+def test_two_issuers_sending_to_one_unit_at_once_give_two_incoming_numbers(campaign, tree, users):
+    """The bloc committee and its department issue to Sở Tài chính at the same moment: their
+    document counters differ, the unit's register is one."""
+    department = make_draft(campaign, tree.bloc_btg, users.staff)
+    committee = make_draft(campaign, tree.bloc, users.staff, symbol_code="ĐUK")
+    for draft in (department, committee):
+        services.recipients_add(actor=users.staff, directive=draft, units=[tree.grassroots_a])
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def issue(draft: Directive) -> Callable[[], None]:
+        def run() -> None:
+            barrier.wait(TIMEOUT)
+            services.directive_issue(actor=users.staff, directive=draft)
+
+        return run
+
+    threads = [_in_thread(issue(d), errors) for d in (department, committee)]
+    for thread in threads:
+        thread.start()
+    _join(threads)
+
+    assert errors == []
+    assert sorted(
+        DirectiveRecipient.objects.filter(unit=tree.grassroots_a).values_list(
+            "incoming_number", flat=True
+        )
+    ) == [1, 2]

@@ -437,7 +437,7 @@ def test_the_cell_secretary_starts_the_report_from_the_work_page_and_sends_it_up
     assert without.status_code == 200
     assert "Chưa có phần đánh giá" in without.text
     assert sent.redirect_chain[-1][0] == _url("report_detail", report)
-    assert "Đã gửi báo cáo lên cấp trên." in sent.text
+    assert "Đã gửi báo cáo số 01-BC/CB lên cấp trên." in sent.text  # a cell's first report
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED
     assert report.submitted_by == users.cell_secretary
@@ -525,7 +525,7 @@ def test_the_issuing_committee_returns_the_report_with_a_reason_and_accepts_the_
         assessment="Chi bộ đã tổ chức sinh hoạt; thu được 15 bài thu hoạch.",
         submit="",
     )
-    assert "Đã gửi báo cáo lên cấp trên." in resent.text
+    assert "Đã gửi báo cáo số 01-BC/CB lên cấp trên." in resent.text  # its number kept
     assert "Đúng hạn" in resent.text
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED

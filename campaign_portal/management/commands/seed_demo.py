@@ -13,6 +13,7 @@ from campaigns.demo import (
 )
 from campaigns.models import Campaign
 from reports.demo import seed_current_activity, seed_demo_activity
+from reports.search.index import rebuild_search
 from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_world
 from units.models import Role
 
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Việc đang dở: báo cáo bị trả lại chờ bithu.chibo sửa, hạn quá và sắp đến."
             )
+        # The demo dates its past with bulk updates, which the search index does not see.
+        rebuild_search()
 
     def _print_logins(self) -> None:
         self.stdout.write("")
