@@ -76,7 +76,7 @@ def reports_visible_to(user: User) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(
         scope_q(user, Capability.VIEW, "unit__")
         | scope_q(user, Capability.VIEW, "obligation__directive__issuer__")
-        | scope_q(user, Capability.VIEW, "obligation__directive__registered_by__")
+        | scope_q(user, Capability.VIEW, "obligation__recipient__registered_by__")
     )
 
 
@@ -106,7 +106,8 @@ def access_report(
             "obligation__directive",
             "obligation__directive__kind",
             "obligation__directive__issuer",
-            "obligation__directive__registered_by",
+            "obligation__recipient",
+            "obligation__recipient__registered_by",
         )
         .first()
     )

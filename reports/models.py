@@ -239,14 +239,21 @@ class ProgressReport(models.Model):
     @property
     def reviewing_unit(self) -> Unit | None:
         """The unit whose approvers accept or return the report: the directive's issuer, or for
-        a directive from outside the portal the unit that registered it; None when nobody in the
-        portal reviews it (the registering unit's own report, sent to the outside issuer)."""
+        a directive from outside the portal the office that registered this unit's copy; None
+        when nobody in the portal reviews it (that office's own report, sent outside)."""
         directive = self.obligation.directive
         if directive.issuer_id is not None:
             return directive.issuer
-        if directive.registered_by_id not in (None, self.unit_id):
-            return directive.registered_by
+        row = self.obligation.recipient
+        if row.registered_by_id not in (None, self.unit_id):
+            return row.registered_by
         return None
+
+    @property
+    def goes_outside(self) -> bool:
+        """Owed to an issuer outside the portal and reviewed by nobody in it: numbered, printed
+        and recorded as sent."""
+        return self.obligation.directive.issuer_id is None and self.reviewing_unit is None
 
 
 def reviewed_by_q(units: object) -> Q:
@@ -255,8 +262,8 @@ def reviewed_by_q(units: object) -> Q:
     registered it."""
     return Q(obligation__directive__issuer__in=units) | Q(
         Q(obligation__directive__issuer__isnull=True),
-        Q(obligation__directive__registered_by__in=units),
-        ~Q(unit=F("obligation__directive__registered_by")),
+        Q(obligation__recipient__registered_by__in=units),
+        ~Q(unit=F("obligation__recipient__registered_by")),
     )
 
 

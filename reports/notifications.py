@@ -75,6 +75,15 @@ def _directive_recipients(event: DomainEvent, directive: Directive) -> QuerySet[
     return users_of(_recipient_units(directive), Capability.CAPTURE, roles=WORKING_ROLES)
 
 
+def _import_recipients(event: DomainEvent, directive: Directive) -> QuerySet[User]:
+    """Those who act for the units this import entered it for, not the units that held it
+    before (a document linked to another unit's copy)."""
+    units = _recipient_units(directive)
+    if "units" in event.data:
+        units = units.filter(pk__in=event.data["units"])
+    return users_of(units, Capability.CAPTURE, roles=WORKING_ROLES)
+
+
 def _dropped_recipients(event: DomainEvent, directive: Directive) -> QuerySet[User]:
     """Units the replaced directive was sent to and its replacement is not: they owe nothing
     now. (Those it is sent to again hear of the replacement as a directive issued to them.)"""
@@ -124,7 +133,7 @@ ADDRESSEES: dict[str, Callable[[DomainEvent, Any], QuerySet[User]]] = {
     EventKind.REPORT_SUBMITTED: _report_reviewers,
     EventKind.REPORT_RETURNED: _report_writers,
     EventKind.REPORT_ACCEPTED: _report_writers,
-    EventKind.IMPORT_CONFIRMED: _directive_recipients,
+    EventKind.IMPORT_CONFIRMED: _import_recipients,
     EventKind.MEMBERSHIP_GRANTED: _member,
     EventKind.MEMBERSHIP_ENDED: _member,
     EventKind.DOCUMENT_ASSIGNED: _handler,

@@ -407,6 +407,7 @@ def _report_state(item: TodoItem, obligation: Obligation, may_write: bool) -> No
         Status.RETURNED: "Bị trả lại – sửa và gửi lại",
         Status.SUBMITTED: "Đã gửi, chờ duyệt",
         Status.ACCEPTED: "Báo cáo đã được tiếp nhận",
+        Status.SENT: "Báo cáo đã gửi cơ quan ngoài Cổng",
     }[Status(report.status)]
     if report.status == Status.RETURNED:
         item.returned = True

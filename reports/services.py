@@ -289,10 +289,9 @@ def report_update(*, actor: User | None, report: ProgressReport, **prose) -> Pro
 
 
 def goes_outside(report: ProgressReport) -> bool:
-    """Whether the report is owed to an issuer outside the portal by the unit that registered
-    the directive: it is numbered and sent, and nobody in the portal reviews it."""
-    directive = report.obligation.directive
-    return directive.issuer_id is None and directive.registered_by_id in (None, report.unit_id)
+    """Whether the report is owed to an issuer outside the portal and reviewed by nobody in it
+    (ProgressReport.goes_outside): it is numbered and sent."""
+    return report.goes_outside
 
 
 def _number(report: ProgressReport, day: datetime.date) -> None:

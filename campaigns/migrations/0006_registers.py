@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import DateTimeField
+from django.db.models.functions import Cast, Coalesce
 
 
 def register_received(apps, schema_editor):
@@ -16,7 +18,11 @@ def register_received(apps, schema_editor):
     rows = (
         Recipient.objects.filter(directive__status__in=["issued", "replaced"])
         .select_related("directive")
-        .order_by("unit_id", "directive__issued_at", "pk")
+        .order_by(
+            "unit_id",
+            Coalesce("directive__issued_at", Cast("directive__issue_date", DateTimeField())),
+            "pk",
+        )
     )
     last: dict[tuple[int, int], int] = {}
     changed = []
@@ -38,6 +44,30 @@ def register_received(apps, schema_editor):
         [Counter(unit_id=unit, year=year, last_number=n) for (unit, year), n in last.items()],
         batch_size=1000,
     )
+
+
+def registering_units(apps, schema_editor):
+    """Directives imported before this: the office that entered them is the deepest unit of its
+    importer's memberships above every unit it chose (as importing.registering_unit decides), so
+    that it reviews their reports when the issuer is outside the portal."""
+    Directive = apps.get_model("campaigns", "Directive")
+    Recipient = apps.get_model("campaigns", "DirectiveRecipient")
+    Membership = apps.get_model("units", "Membership")
+    for directive in Directive.objects.filter(origin="imported").exclude(created_by=None):
+        rows = list(Recipient.objects.filter(directive=directive).select_related("unit"))
+        own = sorted(
+            {
+                m.unit
+                for m in Membership.objects.filter(
+                    user_id=directive.created_by_id, end_date=None
+                ).select_related("unit")
+            },
+            key=lambda u: u.depth,
+            reverse=True,
+        )
+        office = next((u for u in own if all(r.unit.path.startswith(u.path) for r in rows)), None)
+        if office is not None:
+            Recipient.objects.filter(directive=directive).update(registered_by=office)
 
 
 class Migration(migrations.Migration):
@@ -65,12 +95,8 @@ class Migration(migrations.Migration):
             model_name="directive",
             name="directive_issued_has_number",
         ),
-        migrations.RemoveConstraint(
-            model_name="directive",
-            name="directive_number_unique",
-        ),
         migrations.AddField(
-            model_name="directive",
+            model_name="directiverecipient",
             name="registered_by",
             field=models.ForeignKey(
                 blank=True,
@@ -120,19 +146,6 @@ class Migration(migrations.Migration):
             name="register_note",
             field=models.CharField(blank=True, max_length=255, verbose_name="ghi chú"),
         ),
-        migrations.AddField(
-            model_name="historicaldirective",
-            name="registered_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="units.unit",
-                verbose_name="đơn vị vào sổ",
-            ),
-        ),
         migrations.AddIndex(
             model_name="directiverecipient",
             index=models.Index(
@@ -142,14 +155,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="directiverecipient",
             index=models.Index(fields=["handler", "received_on"], name="recipient_handler_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="directive",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("issuer__isnull", False), ("number__isnull", False)),
-                fields=("issuer", "kind", "term_label", "number"),
-                name="directive_number_unique",
-            ),
         ),
         migrations.AddConstraint(
             model_name="directive",
@@ -185,4 +190,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(register_received, migrations.RunPython.noop),
+        migrations.RunPython(registering_units, migrations.RunPython.noop),
     ]

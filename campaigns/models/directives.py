@@ -165,16 +165,6 @@ class Directive(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(null=True, blank=True)
-    # The unit that entered an imported directive in its incoming register: for a directive from
-    # outside the portal, its staff review the reports the other recipients owe under it.
-    registered_by = models.ForeignKey(
-        Unit,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("đơn vị vào sổ"),
-    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -183,11 +173,11 @@ class Directive(models.Model):
         verbose_name_plural = _("văn bản chỉ đạo")
         constraints = [
             # The counter makes numbers race-free; this makes a repeat impossible. An imported
-            # document of a portal unit moves that unit's counter past its number and is held to
-            # it too; one from an outside issuer keeps its number outside the sequence.
+            # document keeps the number it arrived with (one of a portal unit moves that unit's
+            # counter past it, campaigns.services.numbering.claim_document_number).
             models.UniqueConstraint(
                 fields=["issuer", "kind", "term_label", "number"],
-                condition=Q(number__isnull=False, issuer__isnull=False),
+                condition=Q(number__isnull=False, origin="written"),
                 name="directive_number_unique",
             ),
             # Issued here: numbered and dated. Imported: dated; a copy whose number was left
@@ -254,6 +244,16 @@ class DirectiveRecipient(models.Model):
     )
     handling_due = models.DateField(_("hạn xử lý"), null=True, blank=True)
     register_note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # For a document imported from a file: the office that entered these rows. For one from
+    # outside the portal, its staff review the reports the other units of its import owe.
+    registered_by = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị vào sổ"),
+    )
 
     class Meta:
         ordering = ["directive", "unit__path"]

@@ -9,19 +9,22 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Directive, DirectiveRecipient, Obligation
-from units.models import Membership, Unit, User
+from units.models import Membership, Role, Unit, User
 
 # A handled document leaves the handler's home page this long after it arrived.
 ASSIGNED_SHOWN_DAYS = 30
 
 
 def handler_candidates(unit: Unit) -> QuerySet[User]:
-    """The receiving office's people today: active members of the unit or of its organs."""
+    """The receiving office's working people today (staff and secretaries, whose home page lists
+    what they are given): active members of the unit or of its organs."""
     today = timezone.localdate()
     office = Q(unit=unit) | Q(
         unit__path__startswith=unit.path, unit__depth=unit.depth + 1, unit__kind__is_organ=True
     )
-    members = Membership.objects.active_on(today).filter(office)
+    members = Membership.objects.active_on(today).filter(
+        office, role__in=[Role.STAFF, Role.SECRETARY]
+    )
     return (
         User.objects.filter(is_active=True, pk__in=members.values("user_id"))
         .order_by("full_name", "username")

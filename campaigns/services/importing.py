@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.documents.extract import (
@@ -38,7 +38,7 @@ from campaigns.models.imports import PENDING_IMPORT_DAYS
 from campaigns.selectors import held_directive, sends_to, term_for
 from units.access import grants_for
 from units.events import EventKind, record_event
-from units.models import Unit, User
+from units.models import Unit, User, fold_for_search
 
 from .campaigns import campaign_create
 from .drafting import MilestoneData, milestone_row
@@ -141,6 +141,7 @@ def import_confirm(
         raise ValidationError("Chọn ít nhất một đơn vị nhận trên Cổng.", code="no_units")
     # Two imports of one document for one unit: the second waits here and sees the first.
     list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
+    named_issuer = issuer  # the body the document names, for telling whether it is held already
     if issuer is not None and not sends_to(issuer, units, every=True):
         issuer = None
     deadlines = [_deadline(m) for m in milestones if m.due_date or m.due_month]
@@ -153,45 +154,47 @@ def import_confirm(
             "hoặc tạo đợt mới từ văn bản này.",
             code="milestone_outside_campaign",
         )
-    duplicate = (
-        DirectiveRecipient.objects.filter(
-            unit__in=units,
-            directive__symbol=symbol,
-            directive__issue_date=issue_date,
+    # One document: the same issuing body, number and date. A copy whose number was left blank
+    # cannot be told from another: it is entered as its own.
+    copies: list[Directive] = []
+    if parts.number is not None:
+        _lock_document_key(symbol, issue_date)
+        copies = held_copies(symbol, issue_date, named_issuer, fields.get("issuer_name") or "")
+        duplicate = (
+            DirectiveRecipient.objects.filter(directive__in=copies, unit__in=units)
+            .select_related("directive", "unit")
+            .first()
         )
-        .exclude(directive__status=Directive.Status.DRAFT)
-        .select_related("directive", "unit")
-        .first()
-    )
-    if duplicate is not None:
-        raise ValidationError(
-            f"{duplicate.unit.name} đã có văn bản số {duplicate.directive.symbol} ngày "
-            f"{issue_date:%d/%m/%Y} trên Cổng: không nhập lại.",
-            code="duplicate",
-        )
+        if duplicate is not None:
+            raise ValidationError(
+                f"{duplicate.unit.name} đã có văn bản số {duplicate.directive.symbol} ngày "
+                f"{issue_date:%d/%m/%Y} trên Cổng: không nhập lại.",
+                code="duplicate",
+            )
     today = timezone.localdate()
     first_due = min(deadlines, default=None)
-    # A copy whose number was left blank cannot be told from another: it is entered as its own.
-    held = (
-        Directive.objects.filter(symbol=symbol, issue_date=issue_date)
-        .exclude(status=Directive.Status.DRAFT)
-        .order_by("pk")
-        .first()
-        if parts.number is not None
-        else None
-    )
+    office = registering_unit(actor, units)
+    held = next((d for d in copies if d.status == Directive.Status.ISSUED), None)
     if held is not None:
         # The portal already holds this document (issued here or imported by another unit):
         # these units are entered as its recipients, and nobody gets a second copy.
-        recipients = _receive(held, units)
+        recipients = _receive(held, units, office)
         register_incoming(recipients, today, due=first_due)
         record_obligations(held, recipients)
         _forget(locked)
-        record_event(kind=EventKind.IMPORT_CONFIRMED, actor=actor, unit=units[0], target=held)
+        record_event(
+            kind=EventKind.IMPORT_CONFIRMED,
+            actor=actor,
+            unit=units[0],
+            target=held,
+            data={"units": [u.pk for u in units]},
+        )
         return held
     term = ""
     if issuer is not None and parts.number is not None:
         term = term_for(issuer, issue_date)
+        # The counter first: an issue of the same number waits, or has committed and is seen.
+        claim_document_number(issuer=issuer, kind=kind, term_label=term, number=parts.number)
         taken = (
             Directive.objects.filter(issuer=issuer, kind=kind, term_label=term, number=parts.number)
             .exclude(status=Directive.Status.DRAFT)
@@ -203,7 +206,6 @@ def import_confirm(
                 f"{taken.issue_date:%d/%m/%Y}: kiểm tra lại số, ký hiệu và ngày của văn bản.",
                 code="number_taken",
             )
-        claim_document_number(issuer=issuer, kind=kind, term_label=term, number=parts.number)
     if campaign is None:
         last = max(deadlines, default=None)
         campaign = campaign_create(
@@ -228,7 +230,6 @@ def import_confirm(
         issue_date=issue_date,
         status=Directive.Status.ISSUED,
         origin=Directive.Origin.IMPORTED,
-        registered_by=registering_unit(actor, units),
         source_name=locked.original_name,
         created_by=actor,
         issued_by=actor,
@@ -240,17 +241,56 @@ def import_confirm(
     directive.save()
     for data in milestones:  # one by one, so that each has its history record
         milestone_row(directive, data).save()
-    recipients = _receive(directive, units)
+    recipients = _receive(directive, units, office)
     register_incoming(recipients, today, due=first_due)
     record_obligations(directive, recipients)
     directive.implements.set(implements)
     locked.delete()  # the row only: its file now belongs to the directive
-    record_event(kind=EventKind.IMPORT_CONFIRMED, actor=actor, unit=units[0], target=directive)
+    record_event(
+        kind=EventKind.IMPORT_CONFIRMED,
+        actor=actor,
+        unit=units[0],
+        target=directive,
+        data={"units": [u.pk for u in units]},
+    )
     return directive
 
 
-def _receive(directive: Directive, units: list[Unit]) -> list[DirectiveRecipient]:
-    """The chosen units as recipients of the directive, with their names and members today."""
+def held_copies(
+    symbol: str, issue_date: datetime.date, issuer: Unit | None, issuer_name: str
+) -> list[Directive]:
+    """The portal's copies of one document, oldest first: the same number and date and the same
+    issuing body (every commune's committee issues a "01/KH-UBND"), a portal issuer as the unit,
+    an outside one by its name without tone marks or case."""
+    found = Directive.objects.filter(symbol=symbol, issue_date=issue_date).exclude(
+        status=Directive.Status.DRAFT
+    )
+    if issuer is not None:
+        return list(found.filter(issuer=issuer).order_by("pk"))
+    name = fold_for_search(issuer_name)
+    return [
+        d
+        for d in found.filter(issuer__isnull=True).order_by("pk")
+        if fold_for_search(d.issuer_name) == name
+    ]
+
+
+def _lock_document_key(symbol: str, issue_date: datetime.date) -> None:
+    """Two imports of one document at the same moment: the second waits here for the first's
+    commit, then finds it held (PostgreSQL; SQLite runs one writer at a time anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"document:{symbol}:{issue_date}"]
+        )
+
+
+def _receive(
+    directive: Directive, units: list[Unit], office: Unit | None
+) -> list[DirectiveRecipient]:
+    """The chosen units as recipients of the directive, with their names and members today,
+    entered by `office` (the unit whose staff review their reports under an outside issuer)."""
     return DirectiveRecipient.objects.bulk_create(
         [
             DirectiveRecipient(
@@ -258,6 +298,7 @@ def _receive(directive: Directive, units: list[Unit]) -> list[DirectiveRecipient
                 unit=unit,
                 unit_name=unit.name,
                 member_count=counted_members(unit),
+                registered_by=office,
             )
             for unit in units
         ]
@@ -271,16 +312,14 @@ def _forget(job: DirectiveImport) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def registering_unit(actor: User, units: list[Unit]) -> Unit:
+def registering_unit(actor: User, units: list[Unit]) -> Unit | None:
     """The office entering the document in its register: the deepest of the actor's own units
-    above (or among) every chosen unit; else the highest chosen unit."""
+    above (or among) every chosen unit. None when there is none (a superuser without a unit):
+    then no unit reviews another's reports under it."""
     own = sorted(
         {m.unit for m in grants_for(actor).memberships}, key=lambda u: u.depth, reverse=True
     )
-    for unit in own:
-        if all(u.path.startswith(unit.path) for u in units):
-            return unit
-    return min(units, key=lambda u: u.depth)
+    return next((unit for unit in own if all(u.path.startswith(unit.path) for u in units)), None)
 
 
 def imports_expire(*, today: datetime.date | None = None) -> int:

@@ -98,7 +98,7 @@ def _report_entry(report: Any) -> dict[str, Any]:
     return {
         "unit_id": report.unit_id,
         "addressee_id": directive.issuer_id,
-        "registrar_id": directive.registered_by_id,
+        "registrar_id": report.obligation.recipient.registered_by_id,
         "sent": False,
         "campaign_pk": report.campaign_id,
         "label": label,
@@ -159,7 +159,7 @@ SOURCES: dict[str, Source] = {
     Kind.REPORT: Source(
         "reports",
         "ProgressReport",
-        ("unit", "obligation__directive__kind"),
+        ("unit", "obligation__directive__kind", "obligation__recipient"),
         _report_entry,
         unread=(
             "figures",

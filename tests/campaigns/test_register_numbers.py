@@ -218,13 +218,59 @@ def test_importing_a_document_the_portal_holds_links_to_it(campaign, tree, users
     issued = _issue_to(campaign, tree, users, [tree.grassroots_a])
     before = Directive.objects.count()
 
-    linked = _confirm(users.outsider, [tree.other_grassroots], symbol=issued.symbol)
+    # The review page names the bloc's department as the issuer (it could not send there).
+    linked = _confirm(
+        users.outsider, [tree.other_grassroots], issuer=tree.bloc_btg, symbol=issued.symbol
+    )
 
     assert linked.pk == issued.pk
     assert Directive.objects.count() == before
     assert _row(issued, tree.other_grassroots).incoming_number == 1
     assert not DirectiveImport.objects.exists()
     assert issued.obligations.filter(recipient__unit=tree.other_grassroots).exists()
+
+
+def _import_outside(user, units, issuer_name: str, symbol: str = "01/KH-UBND") -> Directive:
+    return services.import_confirm(
+        actor=user,
+        job=received_file(user, "ke-hoach.txt"),
+        campaign=None,
+        campaign_title="Văn bản của UBND",
+        kind=directive_kind("KH"),
+        issuer=None,
+        symbol=symbol,
+        issue_date=datetime.date(2024, 1, 2),
+        units=units,
+        milestones=[services.MilestoneData(kind="report_due", due_date=datetime.date(2024, 6, 30))],
+        issuer_name=issuer_name,
+        issuing_body=issuer_name.upper(),
+        subject=f"Kế hoạch của {issuer_name}",
+    )
+
+
+def test_two_bodies_documents_with_the_same_number_and_date_are_two_documents(tree, users):
+    """Every commune's committee issues a "01/KH-UBND": one is not the other."""
+    first = _import_outside(users.staff, [tree.grassroots_a], "Ủy ban nhân dân phường An Hòa")
+    second = _import_outside(users.outsider, [tree.other_grassroots], "UBND xã Mỹ Khánh")
+    again = _import_outside(users.staff, [tree.grassroots_b], "ỦY BAN NHÂN DÂN PHƯỜNG AN HOÀ")
+
+    assert second.pk != first.pk
+    assert second.subject == "Kế hoạch của UBND xã Mỹ Khánh"
+    assert again.pk == first.pk  # the same body, however it is spelt: linked
+    # Each import's reports go to the office that entered it, never to the other branch.
+    assert {r.registered_by for r in first.recipients.all()} == {tree.bloc}
+    assert {r.registered_by for r in second.recipients.all()} == {tree.other_grassroots}
+
+
+def test_two_copies_without_a_number_from_one_day_are_both_registered(tree, users):
+    first = _import_outside(users.staff, [tree.grassroots_a], "Ủy ban MTTQ", symbol="")
+    second = _import_outside(users.staff, [tree.grassroots_a], "Ủy ban MTTQ", symbol="")
+    assert first.pk != second.pk
+    assert sorted(
+        DirectiveRecipient.objects.filter(unit=tree.grassroots_a).values_list(
+            "incoming_number", flat=True
+        )
+    ) == [1, 2]
 
 
 def test_an_imported_document_of_a_portal_unit_moves_its_counter(campaign, tree, users):
@@ -259,7 +305,7 @@ def test_reports_under_an_outside_directive(tree, users):
     grassroots_a's report; the bloc's own report is numbered and sent, without review."""
     directive = _confirm(users.staff, [tree.bloc, tree.grassroots_a])
     assert directive.issuer is None
-    assert directive.registered_by == tree.bloc
+    assert {r.registered_by for r in directive.recipients.all()} == {tree.bloc}
 
     below = report_services.report_submit(
         actor=users.secretary, report=_report(directive, tree.grassroots_a, users.secretary)
@@ -364,3 +410,46 @@ def test_an_imported_document_is_never_replaced_from_the_portal(tree, users, cli
     assert "Ngày 29 tháng 3 năm 2024" in page  # received without a place name: the date alone
     assert "Ban hành văn bản thay thế" not in page
     assert not Directive.objects.filter(replaces=imported).exists()
+
+
+def test_the_report_page_asks_how_a_report_to_an_outside_issuer_is_sent(tree, users, client_for):
+    directive = _confirm(users.staff, [tree.bloc, tree.grassroots_a])
+    report = _report(directive, tree.bloc, users.staff)
+    client = client_for(users.staff)
+    edit = f"{report.get_absolute_url()}edit/"
+    assert "Hình thức gửi" in client.get(edit).content.decode()
+
+    refused = client.post(edit, {"assessment": "Đã quán triệt.", "submit": ""})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Chọn hình thức gửi báo cáo đến cơ quan ngoài Cổng." in page
+    assert "Đã quán triệt." in page  # what was typed is kept
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.DRAFT
+
+    sent = client.post(
+        edit, {"assessment": "Đã quán triệt.", "channel": "electronic", "submit": ""}, follow=True
+    )
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SENT
+    text = sent.content.decode()
+    assert f"Đã gửi báo cáo số {report.symbol} đến {directive.issuer_name}." in text
+    assert "Hệ thống văn bản điện tử" in text
+
+    # The unit below reports to the registering unit, which reviews it: no channel asked.
+    below = _report(directive, tree.grassroots_a, users.secretary)
+    assert (
+        "Hình thức gửi"
+        not in client_for(users.secretary).get(f"{below.get_absolute_url()}edit/").content.decode()
+    )
+
+
+def test_a_report_sent_outside_shows_on_the_to_do_list(tree, users):
+    from reports.selectors import unit_todo
+
+    directive = _confirm(users.staff, [tree.bloc])
+    report_services.report_submit(
+        actor=users.staff, report=_report(directive, tree.bloc, users.staff), channel="hand"
+    )
+    labels = [item.label for item in unit_todo(users.staff, today=datetime.date(2024, 10, 1))]
+    assert "Báo cáo đã gửi cơ quan ngoài Cổng" in labels

@@ -70,6 +70,7 @@ def entered(
     """A directive as the portal holds it once issued (or imported), entered in the incoming
     registers of `to` on `received`: the rows the registers read, without rendering a PDF."""
     kind = directive_kind(code)
+    office = fields.pop("registered_by", None)  # the unit that entered an imported copy
     directive = Directive.objects.create(
         campaign=campaign,
         kind=kind,
@@ -94,7 +95,12 @@ def entered(
             directive=directive, kind=Milestone.Kind.REPORT_DUE, due_date=report_due
         )
     recipients = DirectiveRecipient.objects.bulk_create(
-        [DirectiveRecipient(directive=directive, unit=unit, unit_name=unit.name) for unit in to]
+        [
+            DirectiveRecipient(
+                directive=directive, unit=unit, unit_name=unit.name, registered_by=office
+            )
+            for unit in to
+        ]
     )
     for recipient, unit in zip(recipients, to, strict=True):
         recipient.unit = unit
