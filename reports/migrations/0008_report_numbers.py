@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0007_expire_imports_schedule"),
+        ("campaigns", "0008_expire_imports_schedule"),
         ("reports", "0007_report_review_queue_index"),
         ("units", "0007_event_kinds_registers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -28,7 +28,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0006_registers"),
+        ("campaigns", "0007_registers_backfill"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
