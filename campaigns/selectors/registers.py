@@ -38,8 +38,20 @@ def assigned_to(user: User, *, today: datetime.date | None = None) -> QuerySet[D
     today = today or timezone.localdate()
     open_work = Obligation.objects.filter(recipient=OuterRef("pk"), fulfilled_at__isnull=True)
     recent = today - datetime.timedelta(days=ASSIGNED_SHOWN_DAYS)
+    # Only while the user is still of the receiving office (handler_candidates).
+    still_there = Membership.objects.active_on(today).filter(
+        Q(unit=OuterRef("unit"))
+        | Q(
+            unit__path__startswith=OuterRef("unit__path"),
+            unit__depth=OuterRef("unit__depth") + 1,
+            unit__kind__is_organ=True,
+        ),
+        user=user,
+    )
     return (
-        DirectiveRecipient.objects.filter(handler=user, directive__status=Directive.Status.ISSUED)
+        DirectiveRecipient.objects.filter(
+            Exists(still_there), handler=user, directive__status=Directive.Status.ISSUED
+        )
         .filter(Q(Exists(open_work)) | Q(received_on__gte=recent))
         .select_related("unit", "directive", "directive__kind")
         .order_by("handling_due", "received_on", "pk")

@@ -453,3 +453,16 @@ def test_a_report_sent_outside_shows_on_the_to_do_list(tree, users):
     )
     labels = [item.label for item in unit_todo(users.staff, today=datetime.date(2024, 10, 1))]
     assert "Báo cáo đã gửi cơ quan ngoài Cổng" in labels
+
+
+def test_a_handler_who_left_the_office_no_longer_sees_the_document(campaign, tree, users):
+    directive = _issue_to(campaign, tree, users, [tree.grassroots_a])
+    clerk = UserFactory(username="van_thu_cu")
+    membership = MembershipFactory(user=clerk, unit=tree.grassroots_a, role=Role.STAFF)
+    row = _row(directive, tree.grassroots_a)
+    services.incoming_assign(actor=users.secretary, row=row, handler=clerk, handling_due=None)
+    assert list(assigned_to(clerk)) == [row]
+
+    membership.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    membership.save(update_fields=["end_date"])
+    assert list(assigned_to(clerk)) == []
