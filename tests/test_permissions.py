@@ -20,11 +20,10 @@ from campaigns.models import (
     Obligation,
     StudyMaterial,
 )
-from campaigns.services import importing
 from reports import services as report_services
 from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
 from tests.factories import MembershipFactory, UserFactory
-from tests.plugins.directives import directive_kind, make_draft
+from tests.plugins.directives import make_draft
 from tests.walk import (
     POST_ONLY,
     READ_ONLY,
@@ -34,12 +33,13 @@ from tests.walk import (
     bloc_campaign,
     bloc_draft,
     bloc_issued,
+    imported_reference,
     once,
     post_data,
     received_file,
     snapshot,
 )
-from units.models import Membership, Role, Unit, UnitImport, User
+from units.models import Membership, Role, UnitImport, User
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -120,31 +120,6 @@ def _outside_issued_object(w: SimpleNamespace) -> Directive:
     )
 
 
-def _imported(user: User, units: list[Unit], campaign: Campaign | None = None) -> Directive:
-    """The reference directive received as a file by `units` and confirmed by `user`, as from
-    an issuer outside the portal: only its recipients make it visible."""
-    job = received_file(user, "huong-dan-32.txt")
-    data = job.data
-    return importing.import_confirm(
-        actor=user,
-        job=job,
-        campaign=campaign,
-        kind=directive_kind(data["kind"]),
-        issuer=None,
-        symbol=data["symbol"],
-        issue_date=datetime.date.fromisoformat(data["date"]),
-        units=units,
-        milestones=[],
-        issuer_name="Ban Tuyên giáo Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ",
-        superior_body=data["superior_body"],
-        issuing_body=data["issuing_body"],
-        subject=data["subject"],
-        body=data["body"],
-        signer_position=data["signer_position"],
-        signer_name=data["signer_name"],
-    )
-
-
 def _outside_received_file(w: SimpleNamespace) -> int:
     return once(
         w, "outside_received_file", lambda: received_file(_outside_staff(w), "huong-dan.txt")
@@ -156,7 +131,7 @@ def _outside_imported(w: SimpleNamespace) -> int:
     return once(
         w,
         "outside_imported",
-        lambda: _imported(
+        lambda: imported_reference(
             _outside_staff(w), [w.tree.other_grassroots], campaign=_outside_campaign_object(w)
         ),
     ).pk
@@ -480,7 +455,7 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
     if spec == "directive:issued":
         return {"pk": bloc_issued(world).pk}
     if spec == "directive:imported":
-        return {"pk": _imported(world.users.secretary, [world.tree.grassroots_a]).pk}
+        return {"pk": imported_reference(world.users.secretary, [world.tree.grassroots_a]).pk}
     if what == "recipient":
         issued = bloc_issued(world)
         return {"pk": issued.recipients.get(unit=getattr(world.tree, name)).pk}

@@ -86,6 +86,36 @@ def received_file(user: User, name: str) -> DirectiveImport:
     )
 
 
+def imported_reference(
+    user: User,
+    units: list[Unit],
+    campaign: Campaign | None = None,
+    issuer_name: str = "Ban Tuyên giáo Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ",
+) -> Directive:
+    """The reference directive received as a file by `units` and confirmed by `user`, as from
+    an issuer outside the portal: only its recipients make it visible."""
+    job = received_file(user, "huong-dan-32.txt")
+    data = job.data
+    return campaign_services.import_confirm(
+        actor=user,
+        job=job,
+        campaign=campaign,
+        kind=directive_kind(data["kind"]),
+        issuer=None,
+        symbol=data["symbol"],
+        issue_date=datetime.date.fromisoformat(data["date"]),
+        units=units,
+        milestones=[],
+        issuer_name=issuer_name,
+        superior_body=data["superior_body"],
+        issuing_body=data["issuing_body"],
+        subject=data["subject"],
+        body=data["body"],
+        signer_position=data["signer_position"],
+        signer_name=data["signer_name"],
+    )
+
+
 # ---------------------------------------------------------------------------- submissions
 
 

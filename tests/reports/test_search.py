@@ -18,8 +18,7 @@ from django.urls import reverse
 
 from campaigns import services as campaign_services
 from campaigns.access import directives_visible_to, materials_visible_to
-from campaigns.models import Campaign, Directive, Obligation, StudyMaterial
-from campaigns.services import importing
+from campaigns.models import Directive, Obligation, StudyMaterial
 from reports import services as report_services
 from reports.access import reports_visible_to
 from reports.models import ProgressReport
@@ -38,8 +37,8 @@ from reports.search.text import (
     words,
 )
 from tests.factories import MembershipFactory, UserFactory
-from tests.plugins.directives import directive_kind, make_draft
-from tests.walk import received_file
+from tests.plugins.directives import make_draft
+from tests.walk import imported_reference
 from units.models import Role, User, fold_for_search
 
 pytestmark = pytest.mark.django_db
@@ -66,30 +65,6 @@ def _submit(obligation: Obligation, actor: User, text: str) -> ProgressReport:
 def _owed(directive: Directive, unit) -> Obligation:
     return Obligation.objects.get(
         directive=directive, recipient__unit=unit, kind=Obligation.Kind.REPORT
-    )
-
-
-def _imported(user: User, units: list, campaign: Campaign) -> Directive:
-    """The reference directive received as a file by `units`, from an issuer outside the portal."""
-    job = received_file(user, "huong-dan-32.txt")
-    data = job.data
-    return importing.import_confirm(
-        actor=user,
-        job=job,
-        campaign=campaign,
-        kind=directive_kind(data["kind"]),
-        issuer=None,
-        symbol=data["symbol"],
-        issue_date=datetime.date.fromisoformat(data["date"]),
-        units=units,
-        milestones=[],
-        issuer_name="Ban Tuyên giáo Thành ủy Cần Thơ",
-        superior_body=data["superior_body"],
-        issuing_body=data["issuing_body"],
-        subject=data["subject"],
-        body=data["body"],
-        signer_position=data["signer_position"],
-        signer_name=data["signer_name"],
     )
 
 
@@ -432,7 +407,12 @@ def test_every_hit_opens_for_the_user_who_found_it(world, users, client_for, who
 def test_the_index_sees_what_the_gatekeepers_see(world, campaign, tree, users, who):
     """entries_visible_to reads the units the index copies; for every document and user it
     must answer as directives_visible_to, reports_visible_to and materials_visible_to."""
-    _imported(users.secretary, [tree.grassroots_a], campaign)
+    imported_reference(
+        users.secretary,
+        [tree.grassroots_a],
+        campaign,
+        issuer_name="Ban Tuyên giáo Thành ủy Cần Thơ",
+    )
     user = _user(world, users, who)
     by_gatekeepers = {
         *((Kind.DIRECTIVE, pk) for pk in directives_visible_to(user).values_list("pk", flat=True)),
@@ -536,7 +516,12 @@ def test_materials_follow_their_campaign(world, campaign, users):
 
 
 def test_rebuild_search_writes_what_the_signals_wrote(world, tree, users, campaign):
-    _imported(users.secretary, [tree.grassroots_a], campaign)
+    imported_reference(
+        users.secretary,
+        [tree.grassroots_a],
+        campaign,
+        issuer_name="Ban Tuyên giáo Thành ủy Cần Thơ",
+    )
     columns = [f.attname for f in SearchEntry._meta.concrete_fields if f.name != "id"]
     kept = sorted(SearchEntry.objects.values_list(*columns))
 
