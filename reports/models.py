@@ -359,7 +359,7 @@ class EmailChannel(models.TextChoices):
 class Notification(models.Model):
     """What the bell shows, until the user marks it read: one per reminder sent (its text kept
     as sent), or one per (domain event, user) told of it (its text rendered when shown, by
-    reports.notifications.describe).
+    reports.notification_text.describe).
 
     The unique (event, user) and the event's processed mark, written in one transaction, make
     an event's notifications exactly-once; `emailed_at`, set under the row's lock in the

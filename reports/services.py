@@ -288,12 +288,6 @@ def report_update(*, actor: User | None, report: ProgressReport, **prose) -> Pro
     return report
 
 
-def goes_outside(report: ProgressReport) -> bool:
-    """Whether the report is owed to an issuer outside the portal and reviewed by nobody in it
-    (ProgressReport.goes_outside): it is numbered and sent."""
-    return report.goes_outside
-
-
 def _number(report: ProgressReport, day: datetime.date) -> None:
     """The report's number from its unit's "BC" counter for the term: taken once, kept after a
     return, so that a report resubmitted is the same document."""
@@ -323,7 +317,7 @@ def report_submit(
             "Chưa có phần đánh giá công tác lãnh đạo, chỉ đạo, tổ chức thực hiện.",
             code="no_assessment",
         )
-    outside = goes_outside(report)
+    outside = report.goes_outside
     if outside and channel not in ProgressReport.Channel.values:
         raise ValidationError(
             {"channel": "Chọn hình thức gửi báo cáo đến cơ quan ngoài Cổng."}, code="no_channel"

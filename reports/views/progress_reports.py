@@ -59,7 +59,7 @@ def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not report.is_editable:
         messages.error(request, "Báo cáo đã gửi; chỉ sửa được khi cấp trên trả lại.")
         return redirect(report)
-    outside = services.goes_outside(report)
+    outside = report.goes_outside
     form = ReportForm(request.POST or None, instance=copy.copy(report), outside=outside)
     if request.method == "POST" and form.is_valid():
         prose = {name: form.cleaned_data[name] for name in services.REPORT_PROSE}
