@@ -14,19 +14,24 @@ mutation is reported "not checked" locally and fails the run with CI=true, as th
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTATIONS = Path(os.environ.get("MUTATIONS_DIR", ROOT / "tests" / "mutations"))
 PYTHON = ROOT / ".venv" / "bin" / "python"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Each mutation is one pytest process: run as many side by side as there are cores.
+WORKERS = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,22 @@ def git_apply(copy: Path, patch: Path, *, reverse: bool = False) -> None:
     subprocess.run(["git", "apply", *(["-R"] if reverse else []), str(patch)], cwd=copy, check=True)
 
 
-def run(mutation: Mutation, copy: Path) -> tuple[str, list[str], float]:
+def slot_environment(slot: int) -> dict[str, str]:
+    """Mutations run side by side, each slot with its own database and Redis database (pytest
+    names its database after DATABASE_URL's, and the worker tests flush theirs)."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    url = env.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        parts = urlsplit(url)
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_m{slot}"))
+    if env.get("TEST_REDIS_URL"):
+        parts = urlsplit(env["TEST_REDIS_URL"])
+        database = int(parts.path.lstrip("/") or 0) - slot
+        env["TEST_REDIS_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
+    return env
+
+
+def run(mutation: Mutation, copy: Path, env: dict[str, str]) -> tuple[str, list[str], float]:
     """Apply, run the named tests, revert. Returns (verdict, failing tests, seconds)."""
     started = time.monotonic()
     git_apply(copy, mutation.patch)
@@ -98,7 +118,7 @@ def run(mutation: Mutation, copy: Path) -> tuple[str, list[str], float]:
             capture_output=True,
             text=True,
             check=False,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            env=env,
         )  # fmt: skip
     finally:
         git_apply(copy, mutation.patch, reverse=True)
@@ -114,6 +134,27 @@ def run(mutation: Mutation, copy: Path) -> tuple[str, list[str], float]:
     return f"ERROR (pytest exit {result.returncode})\n{tail}", caught, seconds
 
 
+def check(mutation: Mutation, slots: queue.Queue[tuple[int, Path]]) -> tuple[int, str]:
+    """One mutation on a free slot's copy of the tree: (1 if it failed the run, its report)."""
+    lines = [f"== {mutation.name}: {mutation.guarantee}"]
+    missing = missing_services(mutation.needs)
+    if missing:
+        if IN_CI:
+            return 1, "\n".join([*lines, f"   FAILED: CI needs {', '.join(missing)} to check it"])
+        return -1, "\n".join([*lines, f"   not checked here: needs {', '.join(missing)}"])
+    slot, copy = slots.get()
+    try:
+        verdict, tests, seconds = run(mutation, copy, slot_environment(slot))
+    finally:
+        slots.put((slot, copy))
+    if verdict == "caught":
+        lines.append(f"   caught in {seconds:.1f} s by:")
+        lines += [f"     {test}" for test in tests]
+        return 0, "\n".join(lines)
+    lines.append(f"   {verdict} ({seconds:.1f} s): the guarantee is not proven by {mutation.tests}")
+    return 1, "\n".join(lines)
+
+
 def main(names: list[str]) -> int:
     patches = sorted(MUTATIONS.glob("*.patch"))
     if names:
@@ -125,32 +166,19 @@ def main(names: list[str]) -> int:
         print("0 passed, 0 failed (no mutations)")
         return 0
     mutations = [read_mutation(p) for p in patches]
-    caught = failed = unchecked = 0
+    workers = max(1, min(len(mutations), int(os.environ.get("MUTATION_WORKERS", WORKERS))))
+    outcomes = {0: 0, 1: 0, -1: 0}
     with tempfile.TemporaryDirectory(prefix="mutations-") as tmp:
-        copy = Path(tmp)
-        copy_tree(copy)
-        for mutation in mutations:
-            print(f"== {mutation.name}: {mutation.guarantee}", flush=True)
-            missing = missing_services(mutation.needs)
-            if missing:
-                if IN_CI:
-                    print(f"   FAILED: CI needs {', '.join(missing)} to check it")
-                    failed += 1
-                else:
-                    print(f"   not checked here: needs {', '.join(missing)}")
-                    unchecked += 1
-                continue
-            verdict, tests, seconds = run(mutation, copy)
-            if verdict == "caught":
-                caught += 1
-                print(f"   caught in {seconds:.1f} s by:")
-                for test in tests:
-                    print(f"     {test}")
-            else:
-                failed += 1
-                print(
-                    f"   {verdict} ({seconds:.1f} s): the guarantee is not proven by {mutation.tests}"
-                )
+        slots: queue.Queue[tuple[int, Path]] = queue.Queue()
+        for slot in range(workers):
+            copy = Path(tmp) / str(slot)
+            copy_tree(copy)
+            slots.put((slot, copy))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for outcome, report in pool.map(lambda m: check(m, slots), mutations):
+                outcomes[outcome] += 1
+                print(report, flush=True)
+    caught, failed, unchecked = outcomes[0], outcomes[1], outcomes[-1]
     print(f"mutations: {caught} passed, {failed} failed, {unchecked} skipped")
     return 1 if failed else 0
 

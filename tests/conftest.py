@@ -34,7 +34,9 @@ def _missing(service: str) -> str | None:
         if connection.vendor != "postgresql":
             return "needs PostgreSQL (DATABASE_URL): an in-memory SQLite cannot show this"
     elif service == "redis":
-        broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        from tests.plugins.environment import redis_test_url  # a plugin: imported once registered
+
+        broker = redis_test_url()
         try:
             redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:

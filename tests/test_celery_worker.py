@@ -13,6 +13,7 @@ import redis
 from django.db import connection
 
 from campaign_portal.celery import app
+from tests.plugins.environment import redis_test_url
 from units.models import Unit, UnitImport
 from units.services import unit_import_start
 from units.tabular import write_csv
@@ -33,7 +34,7 @@ def _reset_producer_pool() -> None:
 @pytest.fixture
 def worker(transactional_db):
     """A `celery worker` subprocess on the test database, and this process sending to Redis."""
-    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    broker = redis_test_url()
     redis.Redis.from_url(broker, socket_connect_timeout=2).flushdb()
     db = connection.settings_dict
     env = {

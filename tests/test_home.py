@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from campaign_portal.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
+from tests.plugins.environment import redis_test_url
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_healthz_reports_an_unreachable_broker_quickly(settings, monkeypatch):
 
 @pytest.mark.redis
 def test_healthz_reports_a_reachable_broker(settings, monkeypatch):
-    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    broker = redis_test_url()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(celery_app.conf, "broker_url", broker)
 

@@ -38,6 +38,7 @@ from reports.models import Digest, Notification, Reminder
 from reports.tasks import DIGEST_BATCH, scan_reminders
 from tests.factories import MembershipFactory, UnitFactory, kind
 from tests.plugins.directives import make_draft
+from tests.plugins.environment import redis_test_url
 from tests.test_celery_worker import ROOT
 from units import events
 from units.models import Role, Unit, User
@@ -122,7 +123,7 @@ def events_left_in_the_outbox(monkeypatch):
 def workers(transactional_db, tmp_path):
     """`workers.start(name, mail_delay=…)` starts a `celery worker` subprocess on the test
     database that writes its mail to `workers.outbox`; this process sends to the same Redis."""
-    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    broker = redis_test_url()
     broker_redis = redis.Redis.from_url(broker, socket_connect_timeout=2)
     broker_redis.flushdb()
     outbox = tmp_path / "outbox"
