@@ -15,6 +15,13 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 
 from campaigns.documents.extract import MAX_BYTES
+from campaigns.documents.headlines import (
+    MAX_ISSUING_LINES,
+    MAX_SUPERIOR_LINES,
+    header_problem,
+    normalise_header,
+)
+from campaigns.documents.profiles import get_profile
 from campaigns.documents.text import canonical_symbol, read_symbol
 from campaigns.models import Campaign, Directive, DirectiveKind, Milestone, StudyMaterial
 from campaigns.selectors import Level, committee_of, is_deputy_authority, recipient_candidates
@@ -33,6 +40,10 @@ SIGNER_DATALISTS = {
     "signer_position": "position-choices",
     "signer_name": "signer-choices",
 }
+HEADER_HELP = (
+    "Xuống dòng (Enter) ở chỗ muốn ngắt dòng khi in; để liền một dòng thì Cổng tự ngắt cho cân "
+    "đối. Tối đa 2 dòng."
+)
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 MATERIAL_EXTENSIONS = {".pdf", ".docx", ".doc", ".epub", ".jpg", ".jpeg", ".png", ".txt"}
 
@@ -147,6 +158,8 @@ class DirectiveForm(forms.ModelForm):
         model = Directive
         fields = list(DRAFT_EDIT_FIELDS)  # what directive_update takes, in the order shown
         widgets = {
+            "superior_body": forms.Textarea(attrs={"rows": 2}),
+            "issuing_body": forms.Textarea(attrs={"rows": 2}),
             "issue_date": DateInput(),
             "subject": forms.Textarea(attrs={"rows": 3}),
             "basis": forms.Textarea(attrs={"rows": 4}),
@@ -156,7 +169,11 @@ class DirectiveForm(forms.ModelForm):
         }
         labels = {"issue_date": "Ngày ban hành (dự kiến)"}
         # Only the subject is needed to save a draft; the issue page lists what else is missing.
-        help_texts = {"issue_date": "Để trống: lấy ngày ban hành thực tế."}
+        help_texts = {
+            "superior_body": HEADER_HELP,
+            "issuing_body": "In đậm dưới tên cơ quan cấp trên. " + HEADER_HELP,
+            "issue_date": "Để trống: lấy ngày ban hành thực tế.",
+        }
 
     def __init__(self, *args, leaders: Sequence[Leader] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,6 +183,23 @@ class DirectiveForm(forms.ModelForm):
         self.leaders = list(leaders)
         for name, datalist in SIGNER_DATALISTS.items():
             self.fields[name].widget.attrs["list"] = datalist
+
+    def clean_superior_body(self) -> str:
+        return self._header("superior_body", MAX_SUPERIOR_LINES)
+
+    def clean_issuing_body(self) -> str:
+        return self._header("issuing_body", MAX_ISSUING_LINES)
+
+    def _header(self, name: str, max_lines: int) -> str:
+        """The name with the author's line breaks; refused when it cannot print on the lines
+        real documents use. The preview still shows it as typed, so the author sees why."""
+        value = normalise_header(self.cleaned_data.get(name) or "")
+        setattr(self.instance, name, value)
+        profile = get_profile(self.instance.format_profile)
+        style = profile.superior_body if name == "superior_body" else profile.issuing_body
+        if problem := header_problem(value, style, profile, max_lines):
+            raise forms.ValidationError(problem, code="header_too_long")
+        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -354,8 +388,16 @@ class ImportReviewForm(forms.Form):
     )
     issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())
     place = forms.CharField(label="Địa danh", max_length=80, required=False)
-    superior_body = forms.CharField(label="Tên cơ quan cấp trên", max_length=255, required=False)
-    issuing_body = forms.CharField(label="Tên cơ quan ban hành", max_length=255)
+    # As printed on the received copy, its line breaks kept.
+    superior_body = forms.CharField(
+        label="Tên cơ quan cấp trên",
+        max_length=255,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    issuing_body = forms.CharField(
+        label="Tên cơ quan ban hành", max_length=255, widget=forms.Textarea(attrs={"rows": 2})
+    )
     issuer = forms.ModelChoiceField(
         label="Cơ quan ban hành trên Cổng",
         queryset=Unit.objects.none(),
@@ -410,6 +452,12 @@ class ImportReviewForm(forms.Form):
             _choices(self, "issuer").queryset = Unit.objects.filter(pk=issuer.pk)
         else:
             del self.fields["issuer"]
+
+    def clean_superior_body(self) -> str:
+        return normalise_header(self.cleaned_data.get("superior_body") or "")
+
+    def clean_issuing_body(self) -> str:
+        return normalise_header(self.cleaned_data.get("issuing_body") or "")
 
     def clean_symbol(self) -> str:
         if not (self.cleaned_data.get("symbol") or "").strip():

@@ -20,14 +20,29 @@ of white space - tabs and non-breaking spaces included - to one space):
   least two parts and the text starts with an upper-case letter; "a)" … "z)", "đ)".
   Level: number of parts for numbered items; lettered items one deeper than the last numbered item
   of the current section (1 when there is none). Marker normalised to "1.1." / "a)".
-- BULLET: "-", "–", "•" or "+" followed by white space and text ("-5 độ" is not a bullet).
-  Marker "-". Level one deeper than the last section or item.
+- BULLET: "-", "–", "•", "+", or a bullet glyph Word puts in pasted text (its Symbol font's
+  U+F0B7, "·", "●", "▪" …), followed by white space and text ("-5 độ" is not a bullet). Marker
+  "-". Level one deeper than the last section or item.
 - PARAGRAPH: anything else. Marker "". Level of the last section or item (it is that item's body).
 - Hard wrap: a PARAGRAPH-looking line is appended (with a space) to the previous block when that
-  block's line does not end in . : ; ! ? … (closing quotes and brackets ignored), or when it is an
-  item whose text is empty ("1." on its own line). After a SECTION only an upper-case line is
+  block is an item whose text is empty ("1." on its own line), or when the block does not end in
+  . : ; ! ? … (closing quotes and brackets ignored) and the line goes on with it: the line starts
+  with a lower-case letter (a paragraph or a title never does), or the line before it was full
+  (it and the line's first word would not have fitted in 80 % of the wrap width) and the line is
+  at most a quarter wider than the wrap width. After a SECTION only an upper-case line is
   appended (a wrapped heading); any other line starts a paragraph. A join that would make the
   block read differently when parsed on its own line is not made.
+- Wrap width: text pasted from Word has one line a paragraph, text wrapped by hand (or copied
+  from a PDF) has its lines about one width, and one text can hold both. So the width is read
+  from the lines that may have been wrapped: 40 to 130 characters, not ending a sentence, and
+  followed by a PARAGRAPH-looking line at most a quarter wider than they would have been with
+  its first word. It is the widest of them with the most of the others between 80 % of it and
+  it, when at least two agree; otherwise the longest line of the text. A long one-line
+  paragraph does not stop the wrapped lines from joining, and a short title ("1. Những nội dung
+  cốt lõi của tác phẩm") is not full at that width, so it is not run into the paragraph after it.
+
+``Block.is_heading`` tells the renderers which blocks must not end a page: sections, and items
+whose text is a title rather than a sentence.
 """
 
 from __future__ import annotations
@@ -35,7 +50,9 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 __all__ = ["Block", "BlockKind", "parse_body", "render_plain"]
 
@@ -54,6 +71,19 @@ class Block:
     level: int
     text: str
 
+    @property
+    def is_heading(self) -> bool:
+        """A section, or an item titled rather than written as a sentence ("1.1. Phần thứ
+        nhất: …" without a final stop): printed on the same page as the block after it."""
+        if self.kind is BlockKind.SECTION:
+            return True
+        return (
+            self.kind is BlockKind.ITEM
+            and bool(self.text)
+            and len(self.text) <= _HEADING_MAX
+            and not ends_sentence(self.text)
+        )
+
 
 _ROMAN_NUMERALS = frozenset(
     tens + units
@@ -66,13 +96,19 @@ _INITIAL_RE = re.compile(r"^[^\W\d_]\.(?: |$)")
 _NUMBERED_RE = re.compile(r"^(?P<num>\d{1,2}(?: ?\. ?\d{1,2}){0,3}) ?\.(?: (?P<text>.*))?$")
 _NUMBERED_NO_DOT_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}) (?P<text>[^\W\d_].*)$")
 _LETTERED_RE = re.compile(r"^(?P<letter>[a-zđ]) ?\)(?: (?P<text>.*))?$")
-_BULLET_RE = re.compile(r"^[-–•+] (?P<text>.+)$")
+# Word's own bullets come through a paste as Symbol/Wingdings private-use glyphs or as dots.
+_BULLET_RE = re.compile(r"^[-–•+·●○◦▪■►➢\uf0b7\uf0a7\uf0d8\uf076\uf0fc] (?P<text>.+)$")
 _WHITESPACE_RE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b"))
 _SENTENCE_END = ".:;!?…"
 _CLOSERS = "\"'”’»)]"
 _SHORT_HEADING = 120
+_HEADING_MAX = 200  # an item's title longer than this is a sentence missing its stop
 _UPPER_SHARE = 0.8
+_FULL_SHARE = 0.8  # of the wrap width: a shorter line was not wrapped, it ended there
+_WRAP_MAX = 130  # no hand-wrapped or PDF-copied line is wider; a wider one is a paragraph
+_WRAP_MIN = 40  # nor narrower: such a line is a title or a name
+_WRAP_AGREEING = 2  # lines of about one width it takes to tell a wrap width
 
 _Signature = tuple[BlockKind, str, str]
 
@@ -81,21 +117,22 @@ def parse_body(text: str) -> list[Block]:
     """Split pasted body text into blocks; see the module docstring for the rules."""
     blocks: list[Block] = []
     levels = _Levels()
-    after_blank = True
-    for raw_line in text.splitlines():
-        line = _fold(raw_line)
+    lines = [_fold(raw_line) for raw_line in text.splitlines()]
+    width = _wrap_width(lines)
+    previous_line = ""  # empty after a blank line
+    for line in lines:
         if not line:
-            after_blank = True
+            previous_line = ""
             continue
         kind, marker, rest = _classify(line)
-        if kind is BlockKind.PARAGRAPH and blocks and not after_blank:
-            joined = _join(blocks[-1], line)
+        if kind is BlockKind.PARAGRAPH and previous_line:
+            joined = _join(blocks[-1], line, wrapped=_continues(previous_line, line, width))
             if joined is not None:
                 blocks[-1] = joined
-                after_blank = False
+                previous_line = line
                 continue
         blocks.append(Block(kind=kind, marker=marker, level=levels.next(kind, marker), text=rest))
-        after_blank = False
+        previous_line = line
     return blocks
 
 
@@ -130,6 +167,44 @@ class _Levels:
         if kind is BlockKind.BULLET:
             return self.context + 1
         return self.context
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width the text was wrapped at, told by the lines that may have been wrapped: wrapped
+    lines are all about one width, titles and one-line paragraphs among them are not. The
+    longest line when no two agree (one line a paragraph, or a single wrap)."""
+    sample = sorted(
+        len(line)
+        for line, following in pairwise(lines)
+        if following
+        and _WRAP_MIN <= len(line) <= _WRAP_MAX
+        and not ends_sentence(line)
+        and _classify(following)[0] is BlockKind.PARAGRAPH
+        and _FULL_SHARE * len(following) <= _needed(line, following)
+    )
+    count, width = max(
+        (
+            (bisect_right(sample, width) - bisect_right(sample, _FULL_SHARE * width), width)
+            for width in sample
+        ),
+        default=(0, 0),
+    )
+    if count >= _WRAP_AGREEING:
+        return width
+    return max(map(len, lines), default=0)
+
+
+def _needed(previous: str, line: str) -> int:
+    """How wide ``previous`` would have been with ``line``'s first word on it."""
+    return len(previous) + 1 + len(line.split(" ", 1)[0])
+
+
+def _continues(previous: str, line: str, width: int) -> bool:
+    """Whether ``line`` reads as the rest of the paragraph ``previous`` was cut from: it goes on
+    in lower case, or ``previous`` was full and ``line`` is not much wider than the wrap width."""
+    if line[0].islower():
+        return True
+    return _needed(previous, line) > _FULL_SHARE * width and _FULL_SHARE * len(line) <= width
 
 
 def _fold(line: str) -> str:
@@ -177,12 +252,15 @@ def is_mostly_upper(text: str) -> bool:
     return sum(char.isupper() for char in cased) >= _UPPER_SHARE * len(cased)
 
 
-def _join(previous: Block, line: str) -> Block | None:
-    """``previous`` with ``line`` appended if ``line`` is its hard-wrapped continuation."""
+def _join(previous: Block, line: str, *, wrapped: bool) -> Block | None:
+    """``previous`` with ``line`` appended if ``line`` is its hard-wrapped continuation;
+    ``wrapped`` says whether ``line`` reads as the rest of the line before it."""
     if previous.kind is BlockKind.ITEM and not previous.text:
         joined = replace(previous, text=line)
-    elif ends_sentence(_render_line(previous)) or (
-        previous.kind is BlockKind.SECTION and not is_mostly_upper(line)
+    elif (
+        not wrapped
+        or ends_sentence(_render_line(previous))
+        or (previous.kind is BlockKind.SECTION and not is_mostly_upper(line))
     ):
         return None
     else:

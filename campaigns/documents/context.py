@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from campaigns.documents.body import Block
+from campaigns.documents.headlines import header_lines
 from campaigns.documents.profiles import FormatProfile
 
 
@@ -17,7 +18,8 @@ class DocumentContext:
     """
 
     profile: FormatProfile
-    superior_body: str  # "Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ"
+    # "Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ"; a "\n" is the author's line break.
+    superior_body: str
     issuing_body: str  # "Ban Tuyên giáo"
     number_line: str  # "Số 32-HD/BTGĐUK"; a draft: "Số     -HD/BTGĐUK"
     date_line: str  # "Cần Thơ, ngày 29 tháng 3 năm 2024"
@@ -36,3 +38,13 @@ class DocumentContext:
     @property
     def has_title(self) -> bool:
         return bool(self.type_name)
+
+    @property
+    def superior_lines(self) -> tuple[str, ...]:
+        """The superior body as printed, line by line: the author's breaks, else balanced ones
+        that fit the header column (headlines.header_lines)."""
+        return header_lines(self.superior_body, self.profile.superior_body, self.profile)
+
+    @property
+    def issuing_lines(self) -> tuple[str, ...]:
+        return header_lines(self.issuing_body, self.profile.issuing_body, self.profile)

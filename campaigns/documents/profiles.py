@@ -35,7 +35,9 @@ class FormatProfile:
     """One version of the official layout (FORMAT.md), stored on each issued document by name.
 
     Immutable and hashable, so a profile can be shared freely and used as a cache key. A new
-    guidance means a new entry in PROFILES, never an edit to a profile already used to issue.
+    guidance means a new entry in PROFILES, never an edit to a profile already used to issue;
+    only a value that misread its own guidance is corrected in place (an issued document keeps
+    the PDF it was issued as, so no document of record changes; its .docx and preview follow).
     """
 
     name: str
@@ -60,7 +62,9 @@ class FormatProfile:
     body_size_range_pt: tuple[float, float] = (14, 15)
     # Indent, line height and spacing: practice ("about 1 cm", "about 1.3 or exactly 18 pt").
     first_line_indent_mm: float = 10
-    line_height: float = 1.3
+    # One exact figure for the PDF and the .docx alike: body lines 18.2 pt apart (1.3 × 14 pt);
+    # text of another size keeps the same ratio to its size (``line_height``).
+    line_spacing_pt: float = 18.2
     space_before_paragraph_pt: float = 6
 
     # Page numbers: practice; from page 2, centred in the top margin.
@@ -85,6 +89,9 @@ class FormatProfile:
     date_style: TextStyle = TextStyle(14, italic=True)  # level with the number line
     # Pad day < 10 and months 1–2 with a zero ("ngày 05 tháng 02"); months ≥ 3 never are.
     pad_date: bool = True
+    # Practice: each blank a draft leaves for the pen ("Số      -HD/…", "ngày      tháng      năm
+    # 2026") is about as wide as a two-digit number written by hand.
+    draft_blank_mm: float = 7.5
 
     # Title and body structure.
     type_name_style: TextStyle = TextStyle(15, bold=True, uppercase=True)  # rule: 15–16
@@ -108,7 +115,10 @@ class FormatProfile:
     on_behalf_of_collective: str = "T/M"  # committees, standing boards, commissions, cells
     deputy_for_head: str = "K/T"
     delegated: str = "T/L"
-    signer_position_style: TextStyle = TextStyle(14, uppercase=True)  # practice
+    # Practice: bold, as every party document of the test corpus with its weights prints it
+    # ("TRƯỞNG BAN" 09-HD/BTGĐUK, "PHÓ TRƯỞNG BAN" 05-HD/BTGTU, "BÍ THƯ" 03-KH/CB). Regular
+    # until issue 14: a misreading of practice under this same guidance, corrected in place.
+    signer_position_style: TextStyle = TextStyle(14, bold=True, uppercase=True)
     signature_blank_lines: int = 4  # the seal covers the signature's left third
     signer_name_style: TextStyle = TextStyle(14, bold=True)  # no titles before the name
 
@@ -138,6 +148,12 @@ class FormatProfile:
         codes = [t.code for t in self.document_types]
         if len(set(codes)) != len(codes):
             raise ValueError(f"profile {self.name!r} repeats a type code: {codes}")
+
+    @property
+    def line_height(self) -> float:
+        """Line spacing as a multiple of the font size (1.3): CSS's line-height, and the .docx's
+        exact spacing of text in any size."""
+        return self.line_spacing_pt / self.body.size_pt
 
     @property
     def type_codes(self) -> tuple[str, ...]:

@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from campaigns.documents.body import parse_body
 from campaigns.documents.context import DocumentContext
-from campaigns.documents.formatting import date_line, date_words
+from campaigns.documents.formatting import (
+    date_line,
+    date_words,
+    draft_date_line,
+    draft_number_line,
+    subject_text,
+)
 from campaigns.documents.profiles import get_profile
 from campaigns.models import Directive, DirectiveRecipient
 
@@ -20,7 +26,7 @@ def recipient_lines(directive: Directive, recipients: list[DirectiveRecipient]) 
     if written:
         return tuple(written)
     names = [f"{r.unit_name}," for r in recipients]
-    return (*names, f"Lưu {directive.issuing_body}.")
+    return (*names, f"Lưu {' '.join(directive.issuing_body.split())}.")  # one line, no breaks
 
 
 def directive_document(directive: Directive) -> DocumentContext:
@@ -32,16 +38,18 @@ def directive_document(directive: Directive) -> DocumentContext:
         number = f"{profile.number_prefix} {directive.symbol}"
         stem = directive.symbol.replace("/", "-")
     else:
-        number = f"{profile.number_prefix}      -{kind.code}/{directive.symbol_code}"
+        number = draft_number_line(
+            type_code=kind.code, issuer_code=directive.symbol_code, profile=profile
+        )
         stem = f"du-thao-{kind.code}-{directive.symbol_code}-{directive.pk}"
     if directive.issue_date and directive.place.strip():
         dated = date_line(place=directive.place, day=directive.issue_date, profile=profile)
     elif directive.issue_date:  # received without a place name: the date alone
         dated = date_words(directive.issue_date, profile).capitalize()
-    else:
-        year = timezone.localdate().year
-        blank = f"ngày      tháng      năm {year}"
-        dated = f"{directive.place}, {blank}" if directive.place.strip() else blank.capitalize()
+    else:  # undated: blanks for the pen, as wide as the profile says
+        dated = draft_date_line(
+            place=directive.place, year=timezone.localdate().year, profile=profile
+        )
     return DocumentContext(
         profile=profile,
         superior_body=directive.superior_body,
@@ -50,7 +58,7 @@ def directive_document(directive: Directive) -> DocumentContext:
         date_line=dated,
         type_code=kind.code,
         type_name=kind.name if kind.has_title else "",
-        subject=directive.subject,
+        subject=subject_text(directive.subject, profile, has_title=kind.has_title),
         basis=directive.basis,
         blocks=tuple(parse_body(directive.body)),
         recipients=recipient_lines(directive, recipients),

@@ -9,6 +9,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from campaigns.documents.formatting import short_date
+from campaigns.documents.headlines import (
+    MAX_ISSUING_LINES,
+    MAX_SUPERIOR_LINES,
+    committee_header,
+    header_key,
+    organ_header,
+    shorten_to_fit,
+)
+from campaigns.documents.profiles import get_profile
 from campaigns.models import CommitteeTerm, Directive
 from units.models import Unit
 from units.positions import Rank
@@ -68,18 +77,11 @@ def term_for(issuer: Unit, day: datetime.date) -> str:
     return term.label if term else ""
 
 
-def issuer_defaults(issuer: Unit) -> dict[str, str]:
-    """Header lines pre-filled from the tree; the author may edit them until issue."""
+def issuer_defaults(issuer: Unit, *, on: datetime.date | None = None) -> dict[str, str]:
+    """Header lines pre-filled for the issuer's documents (header_names, as of `on`); the
+    author may edit them until issue."""
+    superior, issuing = header_names(issuer, on=on)
     committee = committee_of(issuer)
-    if committee.pk != issuer.pk:  # an organ: "ĐẢNG ỦY KHỐI …" over "BAN TUYÊN GIÁO"
-        superior, issuing = committee.name, issuer.short_name or issuer.name
-    else:  # a committee: the organisation above it over the committee's own name
-        parent = (
-            Unit.objects.filter(path=issuer.path[: (issuer.depth - 1) * Unit.steplen]).first()
-            if issuer.depth > 1
-            else None
-        )
-        superior, issuing = (parent.name if parent else ""), issuer.name
     return {
         "superior_body": superior,
         "issuing_body": issuing,
@@ -87,6 +89,82 @@ def issuer_defaults(issuer: Unit) -> dict[str, str]:
         "symbol_code": issuer.symbol_code,
         "place": issuer.place_name or committee.place_name,
     }
+
+
+def header_names(issuer: Unit, *, on: datetime.date | None = None) -> tuple[str, str]:
+    """(superior, issuing) as the unit's documents print them: the header of its latest
+    document issued by the day `on` (of any day when None), when its author changed what the
+    portal proposed; else the header derived from the tree (tree_header).
+
+    Only documents issued under the unit's current name and its parent's count, so a rename
+    is never undone by an older header.
+    """
+    parent = _parent_of(issuer)
+    proposed = tree_header(issuer, parent)
+    latest = _latest_issued(issuer, parent, on)
+    if latest is None:
+        return proposed
+    used = (latest.superior_body, latest.issuing_body)
+    # What the portal proposed, now or before headers were derived per kind of unit.
+    proposals = {_key(proposed), _key(_plain_header(issuer, parent))}
+    return proposed if _key(used) in proposals else used
+
+
+def tree_header(issuer: Unit, parent: Unit | None) -> tuple[str, str]:
+    """(superior, issuing) derived from the tree for any kind of unit (headlines.py):
+
+    - an organ (ban đảng): its committee over its own name ("THÀNH ỦY CẦN THƠ" / "BAN TUYÊN
+      GIÁO");
+    - a committee or a cell: the party organisation above it over the committee that issues
+      ("ĐẢNG BỘ KHỐI …" / "ĐẢNG ỦY SỞ TƯ PHÁP", "ĐẢNG BỘ SỞ TƯ PHÁP" / "CHI BỘ VĂN PHÒNG");
+      a provincial committee at the root prints its own name only;
+    - a unit that issues no party documents: its parent over its name, as written.
+
+    A name too long for two lines is shortened the usual way ("thành phố" → "TP").
+    """
+    if issuer.kind.is_organ and parent is not None:
+        superior, issuing = organ_header(
+            issuer.name, issuer.short_name, parent.name, parent.short_name
+        )
+    elif issuer.kind.issues_documents:
+        superior, issuing = committee_header(issuer.name, parent.name if parent else "")
+    else:
+        return _plain_header(issuer, parent)
+    profile = get_profile()
+    return (
+        shorten_to_fit(superior, profile.superior_body, profile, MAX_SUPERIOR_LINES),
+        shorten_to_fit(issuing, profile.issuing_body, profile, MAX_ISSUING_LINES),
+    )
+
+
+def _plain_header(issuer: Unit, parent: Unit | None) -> tuple[str, str]:
+    """The names as written in the tree: the parent over the unit (an organ: its short name)."""
+    if issuer.kind.is_organ and parent is not None:
+        return parent.name, issuer.short_name or issuer.name
+    return (parent.name if parent else ""), issuer.name
+
+
+def _parent_of(unit: Unit) -> Unit | None:
+    if unit.depth <= 1:
+        return None
+    return Unit.objects.filter(path=unit.path[: (unit.depth - 1) * Unit.steplen]).first()
+
+
+def _latest_issued(issuer: Unit, parent: Unit | None, on: datetime.date | None) -> Directive | None:
+    # Written in the portal only: an imported copy's header is what the reader made of a file.
+    issued = Directive.objects.filter(
+        issuer=issuer, origin=Directive.Origin.WRITTEN, issue_date__isnull=False
+    ).exclude(status=Directive.Status.DRAFT)
+    if on is not None:
+        issued = issued.filter(issue_date__lte=on)
+    renamed = [u.name_since for u in (issuer, parent) if u is not None and u.name_since]
+    if renamed:
+        issued = issued.filter(issue_date__gte=max(renamed))
+    return issued.only("superior_body", "issuing_body").order_by("-issue_date", "-pk").first()
+
+
+def _key(header: tuple[str, str]) -> tuple[str, str]:
+    return header_key(header[0]), header_key(header[1])
 
 
 DEPUTY_AUTHORITY = "K/T"  # "K/T TRƯỞNG BAN": a deputy signs for the head (FORMAT.md)

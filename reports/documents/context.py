@@ -11,11 +11,16 @@ from django.utils import timezone
 
 from campaigns.documents.body import Block, BlockKind, parse_body
 from campaigns.documents.context import DocumentContext
-from campaigns.documents.formatting import date_line
+from campaigns.documents.formatting import (
+    date_line,
+    draft_date_line,
+    draft_number_line,
+    subject_text,
+)
 from campaigns.documents.profiles import FormatProfile, get_profile
 from campaigns.selectors import issuer_defaults
 from reports import selectors
-from reports.figures import Format, Output, figures_for
+from reports.figures import Figures, Format, Output, figures_for
 from reports.models import ProgressReport
 from units.models import Unit
 
@@ -30,6 +35,7 @@ __all__ = [
     "FigureRow",
     "Prose",
     "ReportContext",
+    "archive_line",
     "child_rows",
     "figure_rows",
     "report_document",
@@ -86,9 +92,10 @@ class FigureRow:
 
 @dataclass(frozen=True, slots=True)
 class ChildRow:
-    """One unit below in the second table, from the report's figures."""
+    """One row of the second table, from the report's figures: a unit below, the committee's
+    own doings, or the total (no number)."""
 
-    number: int
+    number: str  # "" for the total
     name: str
     organised: str  # "2/3"
     participants: str  # "18/35"
@@ -96,6 +103,10 @@ class ChildRow:
     sessions: int
     reflections: int
     propaganda: int
+
+    @property
+    def is_total(self) -> bool:
+        return not self.number
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,21 +199,70 @@ def figure_rows(figures: Mapping[str, Any]) -> tuple[FigureRow, ...]:
     return tuple(rows)
 
 
-def child_rows(children: list[dict]) -> tuple[ChildRow, ...]:
-    """The second table: a row per unit below, from the figures' "children"."""
-    return tuple(
-        ChildRow(
-            number=index,
-            name=child.get("unit", ""),
-            organised=_part(child.get("organised_units", 0), child.get("expected_units", 0)),
-            participants=_part(child.get("participants", 0), child.get("members", 0)),
-            rate=_rate(child.get("participation_rate")),
-            sessions=child.get("sessions", 0),
-            reflections=child.get("reflections", 0),
-            propaganda=child.get("propaganda", 0),
-        )
-        for index, child in enumerate(children, start=1)
+# The second table's own and total rows, worded as the dashboard's export words them
+# (reports.exports imports the registers, which import this module: so not imported from there).
+OWN_SUFFIX = " (cấp ủy, trực tiếp)"
+TOTAL_LABEL = "Tổng cộng"
+# The second table's figures: all of them add up from the rows to the total.
+_CHILD_COUNTS = (
+    "organised_units",
+    "expected_units",
+    "participants",
+    "members",
+    "sessions",
+    "reflections",
+    "propaganda",
+)
+
+
+def _counts(figures: Mapping[str, Any]) -> Figures:
+    result = Figures()
+    for key in _CHILD_COUNTS:
+        setattr(result, key, figures.get(key) or 0)
+    return result
+
+
+def _child_row(number: str, name: str, figures: Figures) -> ChildRow:
+    return ChildRow(
+        number=number,
+        name=name,
+        organised=_part(figures.organised_units, figures.expected_units),
+        participants=_part(figures.participants, figures.members),
+        rate=_rate(figures.participation_rate),
+        sessions=figures.sessions,
+        reflections=figures.reflections,
+        propaganda=figures.propaganda,
     )
+
+
+def child_rows(figures: Mapping[str, Any], *, own_name: str) -> tuple[ChildRow, ...]:
+    """The second table, so that it adds up before the reader's eyes: a row per unit below (the
+    figures' "children"), the committee's own row when it has figures of its own (its own
+    sessions, or itself among the units that had to hold them), and the total, which is the
+    results table's. The own row is what the total holds beyond the units below, so it also
+    works on figures frozen before they listed it."""
+    children = [_counts(child) for child in figures.get("children") or []]
+    if not children:
+        return ()
+    names = [child.get("unit", "") for child in figures["children"]]
+    total = _counts(figures)
+    below = sum(children, Figures())
+    own = Figures(**{key: getattr(total, key) - getattr(below, key) for key in _CHILD_COUNTS})
+    rows = [
+        _child_row(str(index), name, child)
+        for index, (name, child) in enumerate(zip(names, children, strict=True), start=1)
+    ]
+    if own != Figures():
+        rows.append(_child_row(str(len(rows) + 1), f"{own_name}{OWN_SUFFIX}", own))
+    rows.append(_child_row("", TOTAL_LABEL, total))
+    return tuple(rows)
+
+
+def archive_line(unit: Unit) -> str:
+    """The last line of "Nơi nhận": the reporting unit files its own copy, where the collective
+    that signs ("T/M CHI BỘ", "T/M ĐẢNG ỦY") keeps it: a cell itself ("Lưu chi bộ.", as
+    03-KH/CB writes it), a committee its office ("Lưu VP" in 28-BC/ĐUK, 107-KH/ĐUK)."""
+    return "Lưu chi bộ." if unit.kind.counts_members else "Lưu Văn phòng Đảng ủy."
 
 
 def _place(unit: Unit, place: str) -> str:
@@ -227,20 +287,20 @@ def report_document(report: ProgressReport) -> ReportContext:
     profile = get_profile()
     unit, directive = report.unit, report.obligation.directive
     is_draft = report.is_editable or report.submitted_at is None
-    header = issuer_defaults(unit)
+    day = timezone.localdate() if is_draft else timezone.localdate(report.submitted_at)
+    # The header the unit's documents printed by that day, the author's corrections included
+    # (campaigns.selectors.header_names): a later document does not change a sent report.
+    header = issuer_defaults(unit, on=day)
     counts_members = unit.kind.counts_members
     symbol_code = report_symbol_code(unit)
     place = _place(unit, header["place"])
 
     if is_draft:
         figures = selectors.report_figures(report)
-        day = timezone.localdate()
-        blank = f"ngày      tháng      năm {day.year}"
-        dated = f"{place}, {blank}" if place else blank.capitalize()
+        dated = draft_date_line(place=place, year=day.year, profile=profile)
         signer = ""
     else:
         figures = report.figures or selectors.report_figures(report)
-        day = timezone.localdate(report.submitted_at)
         dated = date_line(place=place, day=day, profile=profile) if place else ""
         sender = report.submitted_by  # None (no query) when nobody is recorded
         signer = sender.get_full_name() if sender is not None else ""
@@ -253,15 +313,17 @@ def report_document(report: ProgressReport) -> ReportContext:
         number_line=(
             f"{profile.number_prefix} {report.symbol}"
             if report.symbol
-            else f"{profile.number_prefix}      -{TYPE_CODE}/{symbol_code}"
+            else draft_number_line(type_code=TYPE_CODE, issuer_code=symbol_code, profile=profile)
         ),
         date_line=dated,
         type_code=TYPE_CODE,
         type_name=profile.type_name(TYPE_CODE),
-        subject=report_subject(directive.kind.name, directive.symbol, directive.issuer_name),
+        subject=subject_text(
+            report_subject(directive.kind.name, directive.symbol, directive.issuer_name), profile
+        ),
         basis="",
         blocks=(),
-        recipients=(f"{directive.issuer_name},", "Lưu."),
+        recipients=(f"{directive.issuer_name},", archive_line(unit)),
         signing_authority=(
             f"{profile.on_behalf_of_collective} {'CHI BỘ' if counts_members else 'ĐẢNG ỦY'}"
         ),
@@ -280,7 +342,7 @@ def report_document(report: ProgressReport) -> ReportContext:
         assessment=_prose(report.assessment, empty=empty),
         as_of=f"{day:%d/%m/%Y}",
         figures=figure_rows(figures),
-        children=child_rows(figures.get("children") or []),
+        children=child_rows(figures, own_name=unit.name),
         not_reported=tuple(figures.get("not_reported") or ()),
         strengths=_prose(report.strengths, empty=empty),
         limits=_prose(report.limits, empty=empty),

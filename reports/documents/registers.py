@@ -54,7 +54,7 @@ def landscape(profile: FormatProfile) -> FormatProfile:
 
 def register_sheet(register: OutgoingRegister | IncomingRegister) -> RegisterSheet:
     """The register with its unit's header lines (campaigns.selectors.issuer_defaults, as the
-    unit's documents print them): two queries at most."""
+    unit's documents print them, the author's corrections included): four queries at most."""
     profile = landscape(get_profile())
     header = issuer_defaults(register.unit)
     document = DocumentContext(

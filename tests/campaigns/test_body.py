@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.documents.body import Block, BlockKind, parse_body, render_plain
+from campaigns.documents.body import Block, BlockKind, ends_sentence, parse_body, render_plain
 
 # The real directive the portal must reproduce (a copy of shared/reference/, kept as test data).
 REFERENCE = (
@@ -281,6 +281,208 @@ def test_number_alone_on_its_line_takes_the_next_line_as_text():
 def test_paragraph_takes_level_of_item_it_belongs_to():
     blocks = parse_body("1.1. Phần thứ nhất.\nNội dung phần thứ nhất.")
     assert [(b.kind, b.level) for b in blocks] == [(ITEM, 2), (PARAGRAPH, 2)]
+
+
+# Pasting from Word: one line a paragraph ---------------------------------------------------
+
+
+def test_seed_text_pasted_gives_one_block_per_line(reference_body):
+    """Word puts each paragraph on one line: every line is a block of its own, none merged."""
+    lines = [" ".join(line.split()) for line in reference_body.splitlines() if line.strip()]
+    assert [_printed(b) for b in parse_body(reference_body)] == lines
+
+
+def test_seed_text_without_word_list_numbers_keeps_titles_apart(reference_body):
+    """Word's automatic "1.1." numbers can be lost in a plain-text paste: the sub-titles that
+    remain must not run into the numbered title above them."""
+    pasted = "\n".join(
+        line.split(". ", 1)[1] if line.startswith(("1.1. ", "1.2. ", "1.3. ")) else line
+        for line in reference_body.splitlines()
+    )
+    blocks = parse_body(pasted)
+    start = next(i for i, b in enumerate(blocks) if b.text == "NỘI DUNG SINH HOẠT")
+    assert [(b.kind, b.marker, " ".join(b.text.split()[:4])) for b in blocks[start:][:8]] == [
+        (SECTION, "II-", "NỘI DUNG SINH HOẠT"),
+        (ITEM, "1.", "Những nội dung cốt"),
+        (PARAGRAPH, "", "Phần thứ nhất: Vai"),
+        (BULLET, "-", "Khẳng định bước phát"),
+        (BULLET, "-", "Khẳng định sự lãnh"),
+        (BULLET, "-", "Làm rõ bối cảnh"),
+        (PARAGRAPH, "", "Phần thứ hai: Đối"),
+        (BULLET, "-", "Khẳng định đối ngoại"),
+    ]
+    assert blocks[start + 1].text == "Những nội dung cốt lõi của tác phẩm"
+
+
+def test_short_title_is_not_joined_to_a_long_line_after_it():
+    text = (
+        "1. Những nội dung cốt lõi của tác phẩm\n"
+        "Phần thứ nhất: Vai trò quan trọng và đóng góp to lớn của công tác đối ngoại trong sự "
+        "nghiệp xây dựng và bảo vệ Tổ quốc"
+    )
+    assert [(b.kind, b.text[:13]) for b in parse_body(text)] == [
+        (ITEM, "Những nội dun"),
+        (PARAGRAPH, "Phần thứ nhất"),
+    ]
+
+
+def test_text_wrapped_at_a_width_is_joined_back():
+    text = (
+        "- Khẳng định bước phát triển về tư duy lý luận của Đảng về\n"
+        "đối ngoại trong công cuộc đổi mới đất nước dựa trên sự kế\n"
+        "thừa, phát huy truyền thống dân tộc.\n"
+        "1. Những nội dung cốt lõi\n"
+        "Phần thứ nhất"
+    )
+    assert [(b.kind, b.text) for b in parse_body(text)] == [
+        (
+            BULLET,
+            "Khẳng định bước phát triển về tư duy lý luận của Đảng về đối ngoại trong công cuộc "
+            "đổi mới đất nước dựa trên sự kế thừa, phát huy truyền thống dân tộc.",
+        ),
+        (ITEM, "Những nội dung cốt lõi"),
+        (PARAGRAPH, "Phần thứ nhất"),
+    ]
+
+
+# Text wrapped by hand next to one-line paragraphs -------------------------------------------
+
+# "Căn cứ …" wrapped by hand at about 80 characters, both continuations starting in upper case.
+CAN_CU = [
+    "Căn cứ Hướng dẫn số 52-HD/BTGTU ngày 15/3/2024 của Ban Tuyên giáo Thành ủy Cần",
+    "Thơ về việc tổ chức đợt sinh hoạt chính trị, tư tưởng về tác phẩm của đồng chí",
+    "Nguyễn Phú Trọng, Tổng Bí thư Ban Chấp hành Trung ương Đảng;",
+]
+# A paragraph as Word pastes it: one line of 400-odd characters.
+WORD_PARAGRAPH = "Thực hiện " + "nội dung sinh hoạt chính trị, tư tưởng, " * 11 + "như sau:"
+
+
+@pytest.mark.parametrize("gap", [[], [""]])
+def test_wrapped_paragraph_before_a_long_one_line_paragraph_is_joined(gap):
+    """One long Word paragraph in the text must not keep a paragraph wrapped by hand apart."""
+    blocks = parse_body("\n".join([*CAN_CU, *gap, WORD_PARAGRAPH]))
+    assert [(b.kind, b.text) for b in blocks] == [
+        (PARAGRAPH, " ".join(CAN_CU)),
+        (PARAGRAPH, WORD_PARAGRAPH),
+    ]
+
+
+def test_line_going_on_in_lower_case_is_joined_whatever_the_width():
+    text = "Các chi bộ tổ chức sinh hoạt chuyên đề theo\nhướng dẫn.\n" + WORD_PARAGRAPH
+    assert [b.text[:20] for b in parse_body(text)] == [
+        "Các chi bộ tổ chức s",
+        "Thực hiện nội dung s",
+    ]
+
+
+def test_mixed_text_joins_wrapped_lines_and_keeps_one_line_paragraphs_and_titles_apart():
+    long_without_stop = (
+        "Vai trò quan trọng và đóng góp to lớn của công tác đối ngoại trong sự nghiệp xây "
+        "dựng và bảo vệ Tổ quốc, " * 4 + "qua các thời kỳ cách mạng"
+    )
+    text = "\n".join(
+        [
+            *CAN_CU,
+            "Ban Tuyên giáo Đảng ủy Khối hướng dẫn như sau:",
+            "I- MỤC ĐÍCH, YÊU CẦU",
+            "1. Những nội dung cốt lõi của tác phẩm",
+            "Phần thứ nhất: Vai trò quan trọng và đóng góp to lớn của công tác đối ngoại",
+            long_without_stop,
+            "a) Hình thức sinh hoạt",
+            "Tập trung tại hội trường Đảng ủy Khối.",
+            "- Các chi bộ tổ chức sinh hoạt chuyên đề theo hướng dẫn của Ban Tuyên giáo Đảng",
+            "ủy Khối, bảo đảm đúng thời gian, nội dung và thành phần tham dự theo quy định",
+            "Đảng ủy Khối ban hành.",
+            WORD_PARAGRAPH,
+        ]
+    )
+    assert [(b.kind, b.marker, b.text[:36]) for b in parse_body(text)] == [
+        (PARAGRAPH, "", "Căn cứ Hướng dẫn số 52-HD/BTGTU ngày"),
+        (PARAGRAPH, "", "Ban Tuyên giáo Đảng ủy Khối hướng dẫ"),
+        (SECTION, "I-", "MỤC ĐÍCH, YÊU CẦU"),
+        (ITEM, "1.", "Những nội dung cốt lõi của tác phẩm"),
+        (PARAGRAPH, "", "Phần thứ nhất: Vai trò quan trọng và"),
+        (PARAGRAPH, "", "Vai trò quan trọng và đóng góp to lớ"),
+        (ITEM, "a)", "Hình thức sinh hoạt"),
+        (PARAGRAPH, "", "Tập trung tại hội trường Đảng ủy Khố"),
+        (BULLET, "-", "Các chi bộ tổ chức sinh hoạt chuyên "),
+        (PARAGRAPH, "", "Thực hiện nội dung sinh hoạt chính t"),
+    ]
+    assert parse_body(text)[0].text == " ".join(CAN_CU)
+    assert parse_body(text)[8].text.endswith("theo quy định Đảng ủy Khối ban hành.")
+
+
+def test_seed_text_after_a_wrapped_paragraph_still_gives_one_block_per_line(reference_body):
+    """The wrap width read from a hand-wrapped paragraph does not join the Word lines after it."""
+    blocks = parse_body("\n".join([*CAN_CU, reference_body]))
+    assert [_printed(b) for b in blocks] == [" ".join(CAN_CU)] + [
+        _printed(b) for b in parse_body(reference_body)
+    ]
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    """``line`` wrapped by hand at ``width``, never right after a sentence's end (a line ending
+    so ends its paragraph, wrapped or not)."""
+    lines = [""]
+    for word in line.split():
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width and not ends_sentence(lines[-1]):
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return lines
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+@pytest.mark.parametrize("wrapped", [0, 1])
+def test_seed_text_with_every_other_paragraph_wrapped_gives_the_same_blocks(
+    reference_body, width, wrapped
+):
+    """Half the paragraphs wrapped at one width, half left on one line, as a mixed paste."""
+    lines = [" ".join(line.split()) for line in reference_body.splitlines() if line.strip()]
+    mixed = []
+    for index, line in enumerate(lines):
+        mixed += _wrap(line, width) if index % 2 == wrapped else [line]
+    assert len(mixed) > 2 * len(lines)
+    assert parse_body("\n".join(mixed)) == parse_body(reference_body)
+
+
+@pytest.mark.parametrize("glyph", ["\uf0b7", "\uf0a7", "\uf0d8", "·", "●", "▪"])
+def test_word_bullet_glyphs_print_as_hyphen(glyph):
+    assert _signatures(f"1. Một\n{glyph}\tTuyên truyền.") == [
+        (ITEM, "1.", 1, "Một"),
+        (BULLET, "-", 2, "Tuyên truyền."),
+    ]
+
+
+# Headings keep with the next block ---------------------------------------------------------
+
+
+def test_sections_and_titled_items_of_every_level_are_headings(reference_blocks):
+    headings = [_printed(b)[:30].strip() for b in reference_blocks if b.is_heading]
+    assert headings == [
+        "I- MỤC ĐÍCH, YÊU CẦU",
+        "II- NỘI DUNG SINH HOẠT",
+        "1. Những nội dung cốt lõi của",
+        "1.1. Phần thứ nhất: Vai trò qu",
+        "1.2. Phần thứ hai: Đối ngoại V",
+        "1.3. Phần thứ ba: Dấu ấn đối n",
+        "2. Giá trị của tác phẩm",
+        "III- TỔ CHỨC THỰC HIỆN",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("a) Hình thức sinh hoạt", True),
+        ("a) Các chi bộ sinh hoạt theo chuyên đề.", False),
+        ("1. " + "Nội dung rất dài không có dấu chấm " * 7, False),
+        ("- Sinh hoạt chi bộ", False),
+        ("Đoạn văn không có dấu chấm", False),
+    ],
+)
+def test_only_short_unfinished_items_are_headings(text, heading):
+    assert parse_body(text)[0].is_heading is heading
 
 
 # Round trip --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from campaigns.models import Obligation
 from reports import services
-from reports.documents import report_document_html
+from reports.documents import report_document, report_document_html
 from reports.documents import report_document_pdf as render_report_pdf
 from reports.exports import COLUMNS, HEADER_ROW, HEADERS, TOTAL_LABEL, XLSX_TYPE, dashboard_xlsx
 from reports.figures import rollup
@@ -101,10 +101,11 @@ def test_a_submitted_report_prints_as_an_official_bao_cao(submitted, tmp_path):
     text = pdf_text(render_report_pdf(submitted), tmp_path)
     flat = folded(text)
 
-    assert text.strip().startswith("ĐẢNG ỦY KHỐI CƠ QUAN DÂN")  # the superior body, upper case
+    # The organisation above over the committee that reports, upper case.
+    assert text.strip().startswith("ĐẢNG BỘ KHỐI CƠ QUAN")
     for line in (
         "ĐẢNG CỘNG SẢN VIỆT NAM",
-        "ĐẢNG BỘ SỞ TÀI CHÍNH",
+        "ĐẢNG ỦY SỞ TÀI CHÍNH",
         "-BC/ĐU",
         "Cần Thơ, ngày 09 tháng 10 năm 2024",
         "BÁO CÁO",
@@ -115,7 +116,7 @@ def test_a_submitted_report_prints_as_an_official_bao_cao(submitted, tmp_path):
         "Đề nghị cung cấp thêm tài liệu sinh hoạt.",
         "Nơi nhận:",
         "- Ban Tuyên giáo Đảng ủy Khối,",
-        "- Lưu.",
+        "- Lưu Văn phòng Đảng ủy.",  # the committee files its copy in its office
         "T/M ĐẢNG ỦY",
         "BÍ THƯ",
         SECRETARY_NAME,
@@ -140,6 +141,33 @@ def test_the_results_table_holds_the_figures_and_a_row_per_unit_below(submitted,
     assert "2. Kết quả của các đơn vị trực thuộc" in flat
     assert "Chi bộ Văn phòng 1/1 18/20 90 2 15 0" in flat
     assert "Chi bộ Thanh tra 0/1 0/15 0 0 0 0" in flat
+    assert "(cấp ủy, trực tiếp)" in flat  # the committee's own conference
+    assert "Tổng cộng 2/3 18/35 51,4 3 15 0" in flat  # as the first table says
+
+
+def test_the_table_of_units_lists_the_committees_own_row_and_adds_up(submitted):
+    """The committee held a conference itself and is one of the units that had to: its own row
+    makes the rows add up to the total, which is the first table's figures."""
+    rows = report_document(submitted).children
+
+    assert [
+        (r.number, r.name, r.organised, r.participants, r.rate, r.sessions, r.reflections)
+        for r in rows
+    ] == [
+        ("1", "Chi bộ Văn phòng", "1/1", "18/20", "90", 2, 15),
+        ("2", "Chi bộ Thanh tra", "0/1", "0/15", "0", 0, 0),
+        ("3", "Đảng bộ Sở Tài chính (cấp ủy, trực tiếp)", "1/1", "0/0", "–", 1, 0),
+        ("", "Tổng cộng", "2/3", "18/35", "51,4", 3, 15),
+    ]
+    *units, total = rows
+    assert total.is_total
+    for column in ("organised", "participants"):
+        parts = [tuple(map(int, getattr(row, column).split("/"))) for row in units]
+        assert [sum(p) for p in zip(*parts, strict=True)] == list(
+            map(int, getattr(total, column).split("/"))
+        )
+    for column in ("sessions", "reflections", "propaganda"):
+        assert sum(getattr(row, column) for row in units) == getattr(total, column)
 
 
 def test_a_submitted_report_prints_its_frozen_figures(submitted, campaign, tree, tmp_path):
@@ -183,6 +211,7 @@ def test_a_cell_signs_for_its_cell_and_has_no_table_of_units_below(
     assert "Cần Thơ, ngày 28 tháng 9 năm 2024" in flat
     assert "Kết quả thực hiện Kế hoạch số" in flat
     assert "- Đảng bộ Sở Tài chính," in flat
+    assert "- Lưu chi bộ." in flat  # a cell files its own copy
     assert "T/M CHI BỘ" in flat
     assert "18/20" in flat
     assert "đơn vị trực thuộc" not in flat

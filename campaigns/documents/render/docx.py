@@ -9,7 +9,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -18,6 +18,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from docx.types import ProvidesStoryPart
 
 from campaigns.documents.body import Block, BlockKind
 from campaigns.documents.context import DocumentContext
@@ -72,7 +73,11 @@ def render_docx(ctx: DocumentContext) -> bytes:
         _add_body_paragraph(document, p, [(ctx.basis, False)])
     for block in ctx.blocks:
         _add_block(document, p, block)
+    if document.paragraphs:
+        # The closing block never starts a page on its own (the PDF's break-before: avoid).
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     _add_closing(document, ctx)
+    _set_exact_line_spacing(document, p)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -80,7 +85,30 @@ def render_docx(ctx: DocumentContext) -> bytes:
 
 
 def _line_pt(profile: FormatProfile) -> float:
-    return profile.body.size_pt * profile.line_height
+    return profile.line_spacing_pt
+
+
+def _set_exact_line_spacing(document: DocxDocument, profile: FormatProfile) -> None:
+    """Every paragraph's lines exactly as far apart as in the PDF: its text size times the
+    profile's ratio (18.2 pt for 14 pt body text, 15.6 pt for 12 pt recipients).
+
+    Word's "multiple" spacing would scale the font's own line height instead (1.15 em for Times
+    New Roman), so the same text took a page more in Word than as PDF.
+    """
+    stories: list[tuple[BaseOxmlElement, ProvidesStoryPart]] = [(document.element.body, document)]
+    stories += [
+        (header._element, header)
+        for section in document.sections
+        for header in (section.header, section.first_page_header)
+        if not header.is_linked_to_previous
+    ]
+    for element, story in stories:
+        for p_element in element.iter(qn("w:p")):
+            paragraph = Paragraph(p_element, story)
+            sizes = [run.font.size.pt for run in paragraph.runs if run.font.size is not None]
+            size = max(sizes, default=profile.body.size_pt)
+            paragraph.paragraph_format.line_spacing = Pt(size * profile.line_height)
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
 
 def _set_default_font(document: DocxDocument, profile: FormatProfile) -> None:
@@ -90,7 +118,10 @@ def _set_default_font(document: DocxDocument, profile: FormatProfile) -> None:
     normal.font.size = Pt(profile.body.size_pt)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = profile.line_height
+    normal.paragraph_format.line_spacing = Pt(profile.line_spacing_pt)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    # Two lines at least either side of a page break, as the PDF's orphans and widows.
+    normal.paragraph_format.widow_control = True
     defaults = document.styles.element.find(qn("w:docDefaults"))
     fonts = [normal.element.get_or_add_rPr().get_or_add_rFonts()]
     if defaults is not None:
@@ -125,7 +156,6 @@ def _set_page_numbers(section: Section, profile: FormatProfile) -> None:
     section.first_page_header.is_linked_to_previous = False
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = _ALIGN[profile.page_number.align]
-    paragraph.paragraph_format.line_spacing = profile.line_height
     for kind, text in (("begin", ""), ("instr", " PAGE "), ("separate", ""), ("text", "2")):
         run = paragraph.add_run()
         _format_run(run, profile.page_number)
@@ -175,6 +205,9 @@ def _add_run(paragraph: Paragraph, text: str, style: TextStyle, *, bold: bool | 
     _format_run(run, style)
     if bold is not None:
         run.font.bold = bold
+    # A draft's blanks for the pen ("ngày      tháng"): Word keeps every space it is told to.
+    for t in run._r.findall(qn("w:t")):
+        t.set(qn("xml:space"), "preserve")
     return run
 
 
@@ -249,13 +282,14 @@ def _add_header(document: DocxDocument, ctx: DocumentContext) -> None:
     table = _borderless_table(document, p, rows=2)
     left, right = table.rows[0].cells
     first = True
-    for text, style in (
-        (ctx.superior_body, p.superior_body),
-        (ctx.issuing_body, p.issuing_body),
-        (p.star, p.star_style),
+    # Each name on the lines the PDF prints (ctx.*_lines), as breaks inside one paragraph.
+    for lines, style in (
+        (ctx.superior_lines, p.superior_body),
+        (ctx.issuing_lines, p.issuing_body),
+        ((p.star,), p.star_style),
     ):
-        if text:
-            _add_run(_paragraph(left, style, align="center", first=first), text, style)
+        if any(lines):
+            _add_lines(_paragraph(left, style, align="center", first=first), lines, style)
             first = False
 
     party = _paragraph(right, p.party_header_style, align="center", first=True)
@@ -306,7 +340,6 @@ def _add_body_paragraph(
         document, profile.body, space_before_pt=profile.space_before_paragraph_pt
     )
     paragraph.paragraph_format.first_line_indent = Mm(profile.first_line_indent_mm)
-    paragraph.paragraph_format.line_spacing = profile.line_height
     for text, bold in parts:
         _add_run(paragraph, text, profile.body, bold=bold or profile.body.bold)
     return paragraph
@@ -316,14 +349,15 @@ def _add_block(document: DocxDocument, profile: FormatProfile, block: Block) -> 
     if block.kind is BlockKind.SECTION:
         style = profile.section_heading
         heading = _paragraph(document, style, space_before_pt=profile.space_before_paragraph_pt)
-        heading.paragraph_format.line_spacing = profile.line_height
         heading.paragraph_format.keep_with_next = True
         _add_run(heading, f"{block.marker} {block.text}", style)
     elif block.kind is BlockKind.ITEM:
         parts = [(block.marker, profile.item_number_bold)]
         if block.text:
             parts.append((f" {block.text}", False))
-        _add_body_paragraph(document, profile, parts)
+        item = _add_body_paragraph(document, profile, parts)
+        if block.is_heading:  # "1. Những nội dung cốt lõi của tác phẩm" never ends a page
+            item.paragraph_format.keep_with_next = True
     elif block.kind is BlockKind.BULLET:
         _add_body_paragraph(document, profile, [(f"{block.marker} {block.text}", False)])
     else:
@@ -337,6 +371,7 @@ def _add_closing(document: DocxDocument, ctx: DocumentContext) -> None:
     row = table.rows[0]
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     recipients, signature = row.cells
+    _flush_left(recipients)
 
     heading = _paragraph(recipients, p.recipients_heading_style, first=True)
     heading.paragraph_format.space_before = Pt(_line_pt(p))
@@ -357,3 +392,16 @@ def _add_closing(document: DocxDocument, ctx: DocumentContext) -> None:
             paragraph.paragraph_format.space_before = Pt(_line_pt(p))
         paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
         _add_run(paragraph, text, style)
+
+
+def _flush_left(cell: _Cell) -> None:
+    """No left margin in the cell, so "Nơi nhận:" starts at the text block's edge like the body
+    (the PDF's recipients column has no left padding either)."""
+    margins = OxmlElement("w:tcMar")
+    left = OxmlElement("w:left")
+    left.set(qn("w:w"), "0")
+    left.set(qn("w:type"), "dxa")
+    margins.append(left)
+    cell._tc.get_or_add_tcPr().insert_element_before(
+        margins, "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"
+    )

@@ -101,13 +101,15 @@ def document_css(profile: FormatProfile, *, standalone: bool = True) -> SafeStri
             "width: 100%; table-layout: fixed; border-collapse: collapse; border: 0; "
             "margin: 0; background: transparent",
         ),
+        # Each column exactly half the text block, its padding inside that half (border-box), so
+        # a centred line sits at the column's centre: margin + width/4 and margin + 3 width/4.
         (
             ".doc-cell",
-            f"width: 50%; vertical-align: top; border: 0; padding: 0 {num(CELL_PADDING_MM)}mm",
+            "box-sizing: border-box; width: 50%; vertical-align: top; border: 0; "
+            f"padding: 0 {num(CELL_PADDING_MM)}mm",
         ),
-        # Outer cells reach the text block's edges, so "Nơi nhận:" lines up with the body.
+        # "Nơi nhận:" starts at the text block's edge, like the body; the column keeps its width.
         (".doc-cell-start", "padding-left: 0"),
-        (".doc-cell-end", "padding-right: 0"),
         (".doc-center", "text-align: center"),
         (".doc-superior", f"{block}; {text_css(p.superior_body)}"),
         (".doc-issuing", f"{block}; {text_css(p.issuing_body)}"),
@@ -122,12 +124,14 @@ def document_css(profile: FormatProfile, *, standalone: bool = True) -> SafeStri
             "display: inline-block; padding-bottom: 1pt; "
             + ("border-bottom: 1pt solid #000" if p.party_rule == "solid" else "border: 0"),
         ),
-        (".doc-date", f"{block}; {text_css(p.date_style)}"),
+        # A draft's blanks ("ngày      tháng      năm 2026") keep their width for the pen.
+        (".doc-date", f"{block}; {text_css(p.date_style)}; white-space: pre-wrap"),
         (".doc-title", f"{block}; margin-top: {num(line_pt)}pt; break-after: avoid"),
         (".doc-type-name", f"{block}; {text_css(p.type_name_style)}"),
         (".doc-subject", f"{block}; {text_css(p.subject_style)}"),
         (".doc-separator", f"{block}; {text_css(replace(p.body, align='center'))}"),
         (".doc-p", f"{paragraph}; margin-top: {gap}"),
+        (".doc-keep", "break-after: avoid"),
         (
             ".doc-section",
             f"{block}; {text_css(p.section_heading)}; margin-top: {gap}; break-after: avoid",
