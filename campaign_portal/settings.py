@@ -178,6 +178,48 @@ REMINDER_OFFSETS = [int(v) for v in env_list("REMINDER_OFFSETS", "-7,-3,-1,0,1,7
 # Links in e-mails point here.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
+# ---------------------------------------------------------------------------- digital signature
+# Issued PDFs are signed as PAdES with the operator's key (campaigns/signing). The backend is
+# "pkcs12" (a .p12 file) or "pkcs11" (a token or HSM through its PKCS#11 module); empty: no
+# signing. Secrets (passphrase, PIN) come from the environment only, never from the database;
+# their keys contain PASS or SECRET, so Django's error pages show them masked.
+# Trust is decided offline against PORTAL_TRUSTED_ROOTS (PEM or DER files); nothing is fetched.
+
+
+def signing_key(prefix: str) -> dict:
+    """One key's settings from PORTAL_<prefix>_* (SIGN for the signer, SEAL for the seal)."""
+    return {
+        "backend": os.environ.get(f"PORTAL_{prefix}_BACKEND", "").strip().lower(),
+        "pkcs12_path": os.environ.get(f"PORTAL_{prefix}_PKCS12", ""),
+        "pkcs12_password": os.environ.get(f"PORTAL_{prefix}_PKCS12_PASSWORD", ""),
+        "pkcs11_module": os.environ.get(f"PORTAL_{prefix}_PKCS11_MODULE", ""),
+        "pkcs11_token_label": os.environ.get(f"PORTAL_{prefix}_PKCS11_TOKEN", ""),
+        "pkcs11_key_label": os.environ.get(f"PORTAL_{prefix}_PKCS11_KEY", ""),
+        "pkcs11_pin_secret": os.environ.get(f"PORTAL_{prefix}_PIN", ""),
+    }
+
+
+_seal_key = signing_key("SEAL")
+PORTAL_SIGNING = {
+    **signing_key("SIGN"),
+    # The issuing body's seal as a second signature; None when not configured.
+    "seal": _seal_key if _seal_key["backend"] else None,
+    # An RFC 3161 timestamp server makes the signature PAdES B-T; empty: B-B.
+    "timestamp_url": os.environ.get("PORTAL_TSA_URL", ""),
+    "trusted_roots": env_list("PORTAL_TRUSTED_ROOTS"),
+    # Tests only: a pyHanko TimeStamper used instead of timestamp_url (never set from the env).
+    "timestamper": None,
+}
+
+# The demo's keys (made by `manage.py seed_demo`, marked DEMO, in var/demo-signing/ beside the
+# media directory): used in development only, when no key is configured, and then the demo's
+# root is the only one trusted.
+if DEBUG and not PORTAL_SIGNING["backend"]:
+    from campaigns.demo_keys import SIGNER_FILE, demo_portal_signing, demo_signing_dir
+
+    if (demo_signing_dir(MEDIA_ROOT) / SIGNER_FILE).exists():
+        PORTAL_SIGNING = demo_portal_signing(demo_signing_dir(MEDIA_ROOT))
+
 # ---------------------------------------------------------------------------- mail
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -212,11 +254,18 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # pyHanko logs every certificate chain that reaches no trusted root as a warning with its
+    # whole traceback; the portal shows that verdict beside the signature: keep the line only.
+    "filters": {"pyhanko_tracebacks": {"()": "campaigns.signing.logs.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["pyhanko_tracebacks"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO, and fontTools every subset; keep their warnings.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pyhanko": {"level": "WARNING"},
+        "pyhanko_certvalidator": {"level": "WARNING"},
     },
 }

@@ -373,3 +373,37 @@ def seed_current_campaign(today: datetime.date) -> bool:
             actor=actor, directive=plan, issue_date=issued_on, received_on=issued_on
         )
     return True
+
+
+# ---------------------------------------------------------------------------- signatures
+
+
+def sign_demo_directives() -> int:
+    """Sign the demo's issued directives with the demo's keys (made once, beside the media, all
+    marked DEMO), so a first run shows signed PDFs; those signed already are left as they are.
+    How many it signed. The demo's keys sign here whatever the operator configured."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from campaigns.demo_keys import demo_portal_signing, demo_signing_dir, make_demo_keys
+
+    directory = demo_signing_dir(settings.MEDIA_ROOT)
+    make_demo_keys(directory)
+    # Only the demo's own campaigns: a real document signed with a DEMO key could not then be
+    # signed with the office's key.
+    unsigned = list(
+        Directive.objects.filter(
+            campaign__title__in=(CAMPAIGN_TITLE, CURRENT_TITLE),
+            status=Directive.Status.ISSUED,
+            origin=Directive.Origin.WRITTEN,
+            issuer__isnull=False,
+            signed_pdf="",
+        )
+        .exclude(issued_pdf="")
+        .select_related("issued_by")
+        .order_by("pk")
+    )
+    with override_settings(PORTAL_SIGNING=demo_portal_signing(directory)):
+        for directive in unsigned:
+            services.directive_sign(actor=directive.issued_by, directive=directive)
+    return len(unsigned)

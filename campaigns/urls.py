@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import campaigns, directives, imports, received
+from .views import campaigns, directives, imports, received, signing
 
 app_name = "campaigns"
 
@@ -36,6 +36,17 @@ urlpatterns = [
     path("directives/<int:pk>/pdf/", directives.directive_pdf, name="directive_pdf"),
     path("directives/<int:pk>/docx/", directives.directive_docx, name="directive_docx"),
     path("directives/<int:pk>/history/", directives.directive_history, name="directive_history"),
+    path("directives/<int:pk>/sign/", signing.directive_sign, name="directive_sign"),
+    path(
+        "directives/<int:pk>/signed/upload/",
+        signing.directive_upload_signed,
+        name="directive_upload_signed",
+    ),
+    path(
+        "directives/<int:pk>/pdf/unsigned/",
+        signing.directive_pdf_unsigned,
+        name="directive_pdf_unsigned",
+    ),
     path("directives/<int:pk>/source/", received.directive_source, name="directive_source"),
     path("imports/new/", imports.import_upload, name="import_upload"),
     path("imports/<int:pk>/", imports.import_review, name="import_review"),

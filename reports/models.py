@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Campaign, Obligation, StudyMaterial
+from campaigns.models import Campaign, Obligation, SigningMethod, StudyMaterial
 from units.events import EventKind
 from units.models import DomainEvent, Unit
 
@@ -200,6 +200,20 @@ class ProgressReport(models.Model):
     sent_channel = models.CharField(
         _("hình thức gửi"), max_length=12, choices=Channel.choices, blank=True
     )
+    # Signing a delivered report prints it once (`pdf`, as sent, never changed) and stores that
+    # PDF signed (`signed_pdf`, the document of record); a report returned afterwards is sent
+    # again and signed again.
+    pdf = models.FileField(upload_to="reports/%Y/", blank=True, editable=False)
+    signed_pdf = models.FileField(upload_to="reports/%Y/", blank=True, editable=False)
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signing_method = models.CharField(
+        _("cách ký"), max_length=10, choices=SigningMethod.choices, blank=True
+    )
+    # campaigns.signing.SignatureReport.as_dict() per signature of signed_pdf.
+    signatures = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -235,6 +249,17 @@ class ProgressReport(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.status in DELIVERED
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed as it was last sent: a signature older than the last submission (the report
+        was returned and sent again since) no longer stands for it."""
+        return bool(
+            self.signed_pdf
+            and self.status in DELIVERED
+            and self.signed_at is not None
+            and (self.submitted_at is None or self.signed_at >= self.submitted_at)
+        )
 
     @property
     def reviewing_unit(self) -> Unit | None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bell, dashboards, progress_reports, registers, search, sessions
+from .views import bell, dashboards, progress_reports, registers, search, sessions, signing
 
 app_name = "reports"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("notifications/read-all/", bell.notification_read_all, name="notification_read_all"),
     path("notifications/settings/", bell.notification_settings, name="notification_settings"),
     path("<int:pk>/pdf/", progress_reports.report_pdf, name="report_pdf"),
+    path("<int:pk>/sign/", signing.report_sign, name="report_sign"),
+    path("<int:pk>/pdf/unsigned/", signing.report_pdf_unsigned, name="report_pdf_unsigned"),
     path("dashboard/<int:pk>/xlsx/", dashboards.dashboard_xlsx_view, name="dashboard_xlsx"),
     # The office registers: documents sent and received per unit and year.
     path("registers/outgoing/", registers.outgoing_choose, name="outgoing_choose"),

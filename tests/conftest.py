@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.plugins.reports",
     "tests.plugins.cost",
     "tests.plugins.browser",
+    "tests.plugins.signing",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -15,6 +15,7 @@ from campaigns.models import DirectiveRecipient, Obligation, StudyMaterial
 from reports import services as report_services
 from reports.models import ProgressReport, PropagandaItem, StudySession
 from tests.factories import MembershipFactory, UserFactory
+from tests.plugins.signing import portal_signing
 from tests.walk import (
     POST_ONLY,
     READ_ONLY,
@@ -56,6 +57,8 @@ CAPABILITY_NEEDED: dict[str, Capability] = {
     "campaigns:directive_issue": Capability.ISSUE,
     "campaigns:directive_delete": Capability.ISSUE,
     "campaigns:directive_replace": Capability.ISSUE,
+    "campaigns:directive_sign": Capability.ISSUE,
+    "campaigns:directive_upload_signed": Capability.ISSUE,
     "campaigns:directive_implement": Capability.ISSUE,
     "campaigns:import_review": Capability.ISSUE,
     "campaigns:import_discard": Capability.ISSUE,
@@ -68,6 +71,7 @@ CAPABILITY_NEEDED: dict[str, Capability] = {
     "reports:report_start": Capability.CAPTURE,
     "reports:report_edit": Capability.CAPTURE,
     "reports:report_review": Capability.APPROVE,
+    "reports:report_sign": Capability.CAPTURE,
     "reports:incoming_assign": Capability.ISSUE,
 }
 
@@ -97,6 +101,7 @@ OWN_UNIT_LACKING: dict[str, tuple[str, ...]] = {
     # A report is started and written by its own unit's people.
     "reports:report_start": ("grassroots_leader", "grassroots_admin"),
     "reports:report_edit": ("grassroots_leader", "grassroots_admin"),
+    "reports:report_sign": ("grassroots_leader", "grassroots_admin"),
     # A received document is given a handler by the receiving unit's own issuers.
     "reports:incoming_assign": ("grassroots_leader", "grassroots_admin"),
 }
@@ -219,6 +224,8 @@ INSIDE_OBJECTS: dict[str, Callable[[SimpleNamespace, User], int]] = {
     "campaigns:directive_issue": lambda w, _: bloc_draft(w).pk,
     "campaigns:directive_delete": lambda w, _: bloc_draft(w).pk,
     "campaigns:directive_replace": lambda w, _: bloc_issued(w).pk,
+    "campaigns:directive_sign": lambda w, _: bloc_issued(w).pk,
+    "campaigns:directive_upload_signed": lambda w, _: bloc_issued(w).pk,
     "campaigns:directive_implement": lambda w, _: (
         DirectiveRecipient.objects.get(directive=bloc_issued(w), unit=w.tree.grassroots_a).pk
     ),
@@ -233,6 +240,7 @@ INSIDE_OBJECTS: dict[str, Callable[[SimpleNamespace, User], int]] = {
     "reports:report_start": lambda w, _: _obligation(w).pk,
     "reports:report_edit": lambda w, _: _report(w).pk,
     "reports:report_review": lambda w, _: _submitted_report(w),
+    "reports:report_sign": lambda w, _: _submitted_report(w),
     "reports:incoming_assign": lambda w, _: (
         DirectiveRecipient.objects.get(directive=bloc_issued(w), unit=w.tree.grassroots_a).pk
     ),
@@ -266,7 +274,10 @@ def _data(route: Route, world: SimpleNamespace) -> dict[str, str]:
 
 
 @pytest.fixture
-def world(tree, users) -> SimpleNamespace:
+def world(tree, users, settings, test_pkcs12) -> SimpleNamespace:
+    """The named tree and users; a signing key configured (a PKCS#12 file: no token needed), so
+    that the signing pages do sign."""
+    settings.PORTAL_SIGNING = portal_signing(test_pkcs12.key_settings(), test_pkcs12.ca.root_pem)
     return SimpleNamespace(tree=tree, users=users, built={})
 
 

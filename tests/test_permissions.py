@@ -21,9 +21,11 @@ from campaigns.models import (
     StudyMaterial,
 )
 from reports import services as report_services
+from reports import signing as report_signing
 from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
 from tests.factories import MembershipFactory, UserFactory
 from tests.plugins.directives import make_draft
+from tests.plugins.signing import portal_signing
 from tests.walk import (
     POST_ONLY,
     READ_ONLY,
@@ -243,6 +245,13 @@ def _outside_submitted_report(w: SimpleNamespace) -> int:
     return report.pk
 
 
+def _outside_signed_report(w: SimpleNamespace) -> int:
+    report = ProgressReport.objects.get(pk=_outside_submitted_report(w))
+    if not report.is_signed:
+        report_signing.report_sign(actor=w.users.outsider, report=report)
+    return report.pk
+
+
 def _outside_notification(w: SimpleNamespace) -> int:
     return Notification.objects.create(
         user=w.users.outsider, title="Nhắc việc của Khối Doanh nghiệp", url="/"
@@ -278,6 +287,9 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "campaigns:directive_pdf": {"pk": _outside_issued},
     "campaigns:directive_docx": {"pk": _outside_issued},
     "campaigns:directive_history": {"pk": _outside_issued},
+    "campaigns:directive_sign": {"pk": _outside_issued},
+    "campaigns:directive_upload_signed": {"pk": _outside_issued},
+    "campaigns:directive_pdf_unsigned": {"pk": _outside_issued},
     "campaigns:directive_implement": {"pk": _outside_recipient},
     "campaigns:directive_source": {"pk": _outside_imported},
     "campaigns:import_review": {"pk": _outside_received_file},
@@ -297,6 +309,8 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "reports:dashboard": {"pk": _outside_grassroots},
     "reports:notification_read": {"pk": _outside_notification},
     "reports:report_pdf": {"pk": _outside_report},
+    "reports:report_sign": {"pk": _outside_submitted_report},
+    "reports:report_pdf_unsigned": {"pk": _outside_signed_report},
     "reports:dashboard_xlsx": {"pk": _outside_grassroots},
     "reports:outgoing_register": {"pk": _outside_grassroots},
     "reports:outgoing_register_xlsx": {"pk": _outside_grassroots},
@@ -347,7 +361,10 @@ def _url(route: Route, world: SimpleNamespace) -> str:
 
 
 @pytest.fixture
-def world(tree, users) -> SimpleNamespace:
+def world(tree, users, settings, test_pkcs12) -> SimpleNamespace:
+    """The named tree and users; a signing key configured (a PKCS#12 file: no token needed), so
+    that the signing pages do sign."""
+    settings.PORTAL_SIGNING = portal_signing(test_pkcs12.key_settings(), test_pkcs12.ca.root_pem)
     return SimpleNamespace(tree=tree, users=users, built={})
 
 
@@ -492,6 +509,7 @@ READING_PAGES = [
     "campaigns:directive_history",
 ]
 CAMPAIGN_EDITING_PAGES = ["campaigns:campaign_edit", "campaigns:material_add"]
+SIGNING_PAGES = ["campaigns:directive_sign", "campaigns:directive_upload_signed"]
 REGISTER_PAGES = [
     "reports:outgoing_register",
     "reports:outgoing_register_xlsx",
@@ -617,6 +635,25 @@ ACCESS_TABLE = [
     ("secretary", "campaigns:campaign_detail", "campaign:issued", 200),
     ("cell_secretary", "campaigns:campaign_detail", "campaign:issued", 404),
     ("outsider", "campaigns:campaign_detail", "campaign:issued", 404),
+    # Signing: an issued directive is signed (or its signed copy uploaded) by those who issue for
+    # its issuer; a draft sends them back with the reason. The PDF as issued, kept beside the
+    # signed one, is read by the directive's readers.
+    *[("staff", page, "directive:issued", 200) for page in SIGNING_PAGES],
+    *[("staff", page, "directive:draft", 302) for page in SIGNING_PAGES],
+    *[
+        (who, page, "directive:issued", 404)
+        for who in ("leader", "admin", "secretary", "cell_secretary", "outsider", "superuser")
+        for page in SIGNING_PAGES
+    ],
+    *[
+        (who, "campaigns:directive_pdf_unsigned", "directive:issued", 200)
+        for who in ("staff", "leader", "admin", "secretary", "superuser")
+    ],
+    *[
+        (who, "campaigns:directive_pdf_unsigned", "directive:issued", 404)
+        for who in ("cell_secretary", "outsider", "nobody")
+    ],
+    ("staff", "campaigns:directive_pdf_unsigned", "directive:draft", 404),  # no PDF as issued
     # Directives received as files: uploaded by whoever issues for a unit, reviewed only by the
     # uploader; the file kept is read by those who read the directive.
     *[

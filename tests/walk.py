@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from campaigns.models import (
     Obligation,
     StudyMaterial,
 )
+from campaigns.signing import sign_pdf
 from reports.models import Notification, ProgressReport, PropagandaItem, StudySession
 from tests.campaigns.reference_document import REFERENCE
 from tests.factories import kind
@@ -131,12 +133,14 @@ READ_ONLY = {
     "campaigns:directive_pdf",
     "campaigns:directive_docx",
     "campaigns:directive_history",
+    "campaigns:directive_pdf_unsigned",
     "campaigns:directive_source",
     "reports:unit_work",
     "reports:attachment_file",
     "reports:report_detail",
     "reports:dashboard",
     "reports:report_pdf",
+    "reports:report_pdf_unsigned",
     "reports:dashboard_xlsx",
     "reports:outgoing_register",
     "reports:outgoing_register_xlsx",
@@ -165,6 +169,8 @@ POST_ONLY = {
 def post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
     """A valid submission for every form of the URL's app, so a missing gatekeeper would really
     write. Apps use the same field names for different things (`kind`), hence one set per app."""
+    if route.name == "campaigns:directive_upload_signed":
+        return _campaign_post_data(route, world.tree) | {"file": signed_upload(world)}
     if route.name.startswith("campaigns:"):
         return _campaign_post_data(route, world.tree)
     if route.name == "reports:incoming_assign":
@@ -177,6 +183,22 @@ def post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
     if route.name.startswith("reports:"):
         return _report_post_data()
     return _unit_post_data(world.tree)
+
+
+def signed_upload(world: SimpleNamespace) -> SimpleUploadedFile:
+    """The walk's issued directive (the other bloc's, or else the bloc's) as issued, signed on
+    someone's own machine with the key PORTAL_SIGNING names (the walks configure one):
+    what "Tải lên bản đã ký" accepts."""
+
+    def build() -> bytes:
+        directive = world.built.get("outside_issued") or world.built["issued"]
+        with directive.issued_pdf.open("rb") as pdf:
+            issued = pdf.read()
+        return sign_pdf(
+            issued, box=None, name="Người Ký", position="Trưởng ban", signed_on=timezone.localdate()
+        )
+
+    return SimpleUploadedFile("da-ky.pdf", once(world, "signed_upload", build))
 
 
 def _report_post_data() -> dict[str, str]:
@@ -207,6 +229,8 @@ def _report_post_data() -> dict[str, str]:
         # ReviewForm
         "decision": "accept",
         "comment": "",
+        # SignForm
+        "confirm": "on",
     }
 
 
@@ -316,7 +340,7 @@ def snapshot() -> dict[str, list]:
         "directives": list(
             Directive.objects.order_by("pk").values_list(
                 "pk", "status", "number", "symbol", "kind_id", "subject", "body", "symbol_code",
-                "issue_date", "signer_name", "issued_pdf", "updated_at",
+                "issue_date", "signer_name", "issued_pdf", "signed_pdf", "updated_at",
             )
         ),
         "recipients": list(
@@ -349,7 +373,7 @@ def snapshot() -> dict[str, list]:
         ),
         "reports": list(
             ProgressReport.objects.order_by("pk").values_list(
-                "pk", "status", "assessment", "updated_at"
+                "pk", "status", "assessment", "signed_pdf", "updated_at"
             )
         ),
     }  # fmt: skip

@@ -33,6 +33,7 @@ class EventKind(models.TextChoices):
     REPORT_SENT = "report_sent", _("Báo cáo gửi cơ quan ngoài Cổng")
     IMPORT_CONFIRMED = "import_confirmed", _("Văn bản đến được nhập vào Cổng")
     DOCUMENT_ASSIGNED = "document_assigned", _("Được giao xử lý văn bản đến")
+    DOCUMENT_SIGNED = "document_signed", _("Văn bản, báo cáo được ký số")
     MEMBERSHIP_GRANTED = "membership_granted", _("Được phân công vai trò")
     MEMBERSHIP_ENDED = "membership_ended", _("Kết thúc phân công")
 

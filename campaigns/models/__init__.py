@@ -7,6 +7,7 @@ from .campaigns import Campaign, StudyMaterial
 from .directives import Directive, DirectiveRecipient, Milestone, Obligation
 from .imports import DirectiveImport
 from .numbering import CommitteeTerm, DirectiveKind, DocumentCounter, IncomingCounter
+from .signatures import SigningMethod
 
 __all__ = [
     "Campaign",
@@ -19,5 +20,6 @@ __all__ = [
     "IncomingCounter",
     "Milestone",
     "Obligation",
+    "SigningMethod",
     "StudyMaterial",
 ]

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from units.models import Unit
 
 from .campaigns import Campaign
 from .numbering import DirectiveKind
+from .signatures import SigningMethod
 
 
 class Directive(models.Model):
@@ -165,6 +167,22 @@ class Directive(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(null=True, blank=True)
+    # Where the visible signature goes on issued_pdf (a campaigns.signing.SignatureBox as a
+    # dict), measured when the PDF was rendered; None for one issued before it was measured.
+    signature_box = models.JSONField(null=True, blank=True, editable=False)
+    # The document of record once signed: issued_pdf plus its signatures as incremental
+    # updates. issued_pdf itself never changes.
+    signed_pdf = models.FileField(upload_to="directives/%Y/", blank=True, editable=False)
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signing_method = models.CharField(
+        _("cách ký"), max_length=10, choices=SigningMethod.choices, blank=True
+    )
+    # What verification found in the signed file of record (signed_pdf, or an imported file):
+    # one campaigns.signing.SignatureReport.as_dict() per signature; [] when unsigned.
+    signatures = models.JSONField(default=list, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -210,6 +228,11 @@ class Directive(models.Model):
         """How lists name the issuer: the unit's short name, or the outside issuer's name."""
         issuer = self.issuer if self.issuer_id else None  # no query for an outside issuer
         return issuer.display_short_name if issuer is not None else self.issuer_name
+
+    @property
+    def record_pdf(self) -> FieldFile:
+        """The PDF served, registered and backed up: the signed one once there is one."""
+        return self.signed_pdf if self.signed_pdf else self.issued_pdf
 
     @property
     def display_title(self) -> str:

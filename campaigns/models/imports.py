@@ -30,6 +30,9 @@ class DirectiveImport(models.Model):
     original_name = models.CharField(max_length=255)
     text = models.TextField(help_text=_("Chữ đọc được từ tệp, đã chuẩn hóa."))
     data = models.JSONField(help_text=_("Kết quả trích xuất (extract_directive)."))
+    # A signed PDF's signatures as verification found them at upload (SignatureReport.as_dict()
+    # each); [] for an unsigned file or one that is not a PDF. Carried to the directive.
+    signatures = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

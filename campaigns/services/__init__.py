@@ -1,6 +1,7 @@
 """Every write to campaigns and directives, one module per sub-domain: `campaigns` (campaigns
 and their materials), `drafting` (a draft's text, recipients and milestones), `issuing`
-(numbering, issuing, implementing and replacing) and `importing` (directives received as files).
+(numbering, issuing, implementing and replacing), `importing` (directives received as files) and
+`signing` (signing an issued directive, or keeping one signed elsewhere).
 """
 
 from .campaigns import (
@@ -46,6 +47,7 @@ from .numbering import (
     report_kind,
 )
 from .registers import incoming_assign
+from .signing import directive_sign, directive_upload_signed, signing_refusal
 
 __all__ = [
     "CAMPAIGN_DAYS",
@@ -64,7 +66,9 @@ __all__ = [
     "directive_implement",
     "directive_issue",
     "directive_replace",
+    "directive_sign",
     "directive_update",
+    "directive_upload_signed",
     "import_confirm",
     "import_discard",
     "import_upload",
@@ -81,4 +85,5 @@ __all__ = [
     "record_obligations",
     "register_incoming",
     "report_kind",
+    "signing_refusal",
 ]

@@ -44,6 +44,7 @@ from .campaigns import campaign_create
 from .drafting import MilestoneData, milestone_row
 from .issuing import counted_members, record_obligations
 from .numbering import claim_document_number, register_incoming
+from .signing import file_signatures
 
 CAMPAIGN_DAYS = 180  # a new campaign's window when the directive states no later deadline
 
@@ -76,7 +77,12 @@ def import_upload(*, actor: User, upload: UploadedFile) -> DirectiveImport:
         raise AlreadyHeldError(held)
     upload.seek(0)
     job = DirectiveImport(
-        created_by=actor, original_name=name, text=normalise_text(text), data=data
+        created_by=actor,
+        original_name=name,
+        text=normalise_text(text),
+        data=data,
+        # A signed PDF is verified as it arrives: the review page and the document show it.
+        signatures=file_signatures(upload),
     )
     job.file.save(name, upload, save=False)
     try:
@@ -234,6 +240,7 @@ def import_confirm(
         created_by=actor,
         issued_by=actor,
         issued_at=now,
+        signatures=locked.signatures,
         **{k: nfc(v) for k, v in fields.items()},
     )
     directive.source_file.name = locked.file.name  # the upload stays where it is, now the record's

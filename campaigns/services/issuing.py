@@ -4,6 +4,8 @@ the drafts started from an issued directive (implementing it, or replacing it)."
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -40,6 +42,9 @@ from .drafting import (
     recipients_add,
 )
 from .numbering import next_document_number, register_incoming
+
+if TYPE_CHECKING:
+    from campaigns.signing import SignatureBox
 
 
 def issue_problems(directive: Directive) -> list[ValidationError]:
@@ -166,12 +171,12 @@ def directive_issue(
     ):
         replaced = directive.replaces_id
 
-    from campaigns.documents.render import render_pdf  # WeasyPrint loads only when needed
-
-    pdf = render_pdf(directive_document(directive))
+    pdf, box = issued_pdf_and_box(directive)
     directive.issued_pdf.save(
         f"{directive.symbol.replace('/', '-')}.pdf", ContentFile(pdf), save=False
     )
+    # Where a signature will go (campaigns.services.signing), measured on this very layout.
+    directive.signature_box = asdict(box) if box is not None else None
     # Last, so each recipient's register is locked only for the moments before the commit.
     register_incoming(
         recipients,
@@ -188,11 +193,22 @@ def directive_issue(
             "issued_at",
             "issued_by",
             "issued_pdf",
+            "signature_box",
             "updated_at",
         ]
     )
     _record_issue_events(actor, directive, replaced=replaced)
     return directive
+
+
+def issued_pdf_and_box(directive: Directive) -> tuple[bytes, SignatureBox | None]:
+    """The directive printed as issued, and where its signer's blank lies on the page."""
+    # WeasyPrint loads only when needed
+    from campaigns.documents.render import render_html
+    from campaigns.documents.render.page import html_to_pdf_and_box
+
+    ctx = directive_document(directive)
+    return html_to_pdf_and_box(render_html(ctx, standalone=True), ctx.profile)
 
 
 def _record_issue_events(actor: User | None, directive: Directive, *, replaced: int | None) -> None:

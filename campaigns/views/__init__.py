@@ -1,6 +1,7 @@
 """Pages of the campaigns app, one module per sub-domain: `campaigns` (campaigns and their
 materials), `directives` (drafting, issuing and the issued document), `received` (directives
-received, and implementing one) and `imports` (directives that arrive as files)."""
+received, and implementing one), `imports` (directives that arrive as files) and `signing`
+(signing an issued directive)."""
 
 from .campaigns import (
     campaign_create,
@@ -28,6 +29,7 @@ from .directives import (
 )
 from .imports import import_discard, import_review, import_upload
 from .received import directive_implement, directive_source, received_list
+from .signing import directive_pdf_unsigned, directive_sign, directive_upload_signed
 
 __all__ = [
     "campaign_create",
@@ -45,10 +47,13 @@ __all__ = [
     "directive_list",
     "directive_milestones",
     "directive_pdf",
+    "directive_pdf_unsigned",
     "directive_preview",
     "directive_recipients",
     "directive_replace",
+    "directive_sign",
     "directive_source",
+    "directive_upload_signed",
     "import_discard",
     "import_review",
     "import_upload",

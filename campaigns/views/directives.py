@@ -30,6 +30,8 @@ from units.http import AuthedHttpRequest
 from units.models import Unit
 from units.selectors import Leader
 
+from .signing import signing_context
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -96,6 +98,7 @@ def directive_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "own_recipients": selectors.with_issuer_options(
                 request.user, selectors.own_recipient_rows(request.user, directive)
             ),
+            **signing_context(request.user, directive),
         },
     )
 
@@ -289,12 +292,13 @@ def directive_replace(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def directive_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """An issued directive's stored PDF, never re-rendered; a draft's, rendered with its mark."""
+    """An issued directive's stored PDF, never re-rendered: the signed one once signed (the PDF
+    as issued stays at directive_pdf_unsigned); a draft's, rendered with its mark."""
     directive = access_directive(request.user, pk)
     document = selectors.directive_document(directive)
-    if not directive.is_draft and directive.issued_pdf:
-        content = directive.issued_pdf.read()
-        directive.issued_pdf.close()
+    if not directive.is_draft and directive.record_pdf:
+        with directive.record_pdf.open("rb") as stored:
+            content = stored.read()
     else:
         content = render_pdf(document)
     response = HttpResponse(content, content_type="application/pdf")

@@ -1,6 +1,7 @@
 """Pages of the reports app, one module per sub-domain: `sessions` (a unit's work page, its
 sessions and propaganda), `progress_reports` (reports and their review), `dashboards` (the
-leaders' dashboard and its export), `bell` (notifications) and `search` (the search page)."""
+leaders' dashboard and its export), `bell` (notifications), `search` (the search page) and
+`signing` (signing a sent report)."""
 
 from .bell import (
     notification_list,
@@ -20,6 +21,7 @@ from .sessions import (
     session_edit,
     unit_work,
 )
+from .signing import report_pdf_unsigned, report_sign
 
 __all__ = [
     "DashboardChoice",
@@ -37,7 +39,9 @@ __all__ = [
     "report_detail",
     "report_edit",
     "report_pdf",
+    "report_pdf_unsigned",
     "report_review",
+    "report_sign",
     "report_start",
     "session_create",
     "session_delete",

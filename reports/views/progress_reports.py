@@ -21,6 +21,8 @@ from units.access import Capability, own_units_for
 from units.forms import errors_to_form
 from units.http import AuthedHttpRequest
 
+from .signing import may_sign_report
+
 
 @require_POST
 def report_start(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -50,6 +52,7 @@ def _detail(
             "may_edit": report.is_editable
             and report.unit in own_units_for(request.user, Capability.CAPTURE),
             "review_form": review_form,
+            "may_sign": may_sign_report(request.user, report),
         },
     )
 
@@ -117,13 +120,17 @@ def report_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The report as an official BÁO CÁO; a draft is printed with its mark and today's figures."""
+    """The report as an official BÁO CÁO: signed, the PDF stored when it was signed; otherwise
+    printed now (a draft with its mark and today's figures)."""
     report = access_report(request.user, pk)
     disposition = content_disposition_header(
         request.GET.get("download") == "1", f"bao-cao-{report.unit.code}.pdf"
     )
+    if report.is_signed:
+        with report.signed_pdf.open("rb") as stored:
+            content = stored.read()
+    else:
+        content = render_report_pdf(report_document(report))
     return HttpResponse(
-        render_report_pdf(report_document(report)),
-        content_type="application/pdf",
-        headers={"Content-Disposition": disposition},
+        content, content_type="application/pdf", headers={"Content-Disposition": disposition}
     )

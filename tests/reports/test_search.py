@@ -50,7 +50,9 @@ URL = reverse("reports:search")
 @pytest.fixture(autouse=True)
 def no_pdf(monkeypatch):
     """Issuing renders the PDF; the search never reads it."""
-    monkeypatch.setattr("campaigns.documents.render.render_pdf", lambda document: b"%PDF-1.7\n")
+    monkeypatch.setattr(
+        "campaigns.services.issuing.issued_pdf_and_box", lambda directive: (b"%PDF-1.7\n", None)
+    )
 
 
 # ---------------------------------------------------------------------------- the world

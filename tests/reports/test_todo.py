@@ -394,7 +394,9 @@ def _issue_to_children(campaign, tree, users, units):
     draft = make_draft(campaign, tree.bloc_btg, users.staff)
     campaign_services.recipients_add(actor=users.staff, directive=draft, level=Level.CHILDREN)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("campaigns.documents.render.render_pdf", lambda document: b"%PDF-1.7\n")
+        patch.setattr(
+            "campaigns.services.issuing.issued_pdf_and_box", lambda directive: (b"%PDF-1.7\n", None)
+        )
         directive = campaign_services.directive_issue(actor=users.staff, directive=draft)
     StudySession.objects.bulk_create(
         [

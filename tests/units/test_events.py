@@ -87,5 +87,5 @@ def test_the_reports_app_subscribes_its_consumer_once():
 
 
 def test_the_event_list_names_every_kind_in_vietnamese():
-    assert len(EventKind.values) == 12
+    assert len(EventKind.values) == 13
     assert EventKind.REPORT_RETURNED.label == "Báo cáo của đơn vị bị trả lại"

@@ -10,6 +10,7 @@ from campaigns.demo import (
     current_demo,
     seed_current_campaign,
     seed_demo_campaign,
+    sign_demo_directives,
 )
 from campaigns.models import Campaign
 from reports.demo import seed_current_activity, seed_demo_activity
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Việc đang dở: báo cáo bị trả lại chờ bithu.chibo sửa, hạn quá và sắp đến."
             )
+        if signed := sign_demo_directives():
+            self.stdout.write(f"Ký số {signed} văn bản đã ban hành bằng khóa mẫu (DEMO).")
         # The demo dates its past with bulk updates, which the search index does not see.
         rebuild_search()
 

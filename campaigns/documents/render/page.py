@@ -3,6 +3,8 @@ page as PDF in the vendored fonts. Directives and progress reports both print th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import SafeString
@@ -11,9 +13,16 @@ from campaigns.documents.context import DocumentContext
 from campaigns.documents.profiles import FormatProfile
 from campaigns.documents.render.fonts import font_stylesheet_file
 
-__all__ = ["PAGE_TEMPLATE", "html_to_pdf", "render_page"]
+if TYPE_CHECKING:
+    from campaigns.signing import SignatureBox
+
+__all__ = ["PAGE_TEMPLATE", "SIGNATURE_ANCHOR", "html_to_pdf", "html_to_pdf_and_box", "render_page"]
 
 PAGE_TEMPLATE = "documents/page.html"
+# The id of the blank between the signer's position and name (documents/_closing.html): the
+# digital signature's appearance goes over it.
+SIGNATURE_ANCHOR = "doc-signature-space"
+PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels (96 per inch); PDF user space is 72 per inch
 
 
 def render_page(
@@ -61,3 +70,48 @@ def html_to_pdf(html: str, profile: FormatProfile) -> bytes:
 
     document = HTML(string=html, base_url=font_stylesheet_file(profile).as_uri())
     return document.write_pdf(font_config=FontConfiguration())
+
+
+def html_to_pdf_and_box(
+    html: str, profile: FormatProfile, *, anchor: str = SIGNATURE_ANCHOR
+) -> tuple[bytes, SignatureBox | None]:
+    """`html_to_pdf`, and where the element `anchor` was laid out, in PDF points from the
+    page's bottom-left corner: where the signature's appearance goes. None when the page has no
+    such element (a document without a closing block)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    document = HTML(string=html, base_url=font_stylesheet_file(profile).as_uri()).render(
+        font_config=FontConfiguration()
+    )
+    box = None
+    for index, page in enumerate(document.pages):
+        found = _element_box(page._page_box, anchor)  # the laid-out boxes are not public API
+        if found is not None:
+            box = _pdf_box(index, page.height, found)
+            break
+    return document.write_pdf(), box
+
+
+def _element_box(root: Any, anchor: str) -> Any | None:
+    for box in root.descendants():
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id") == anchor and box.element_tag == "div":
+            return box
+    return None
+
+
+def _pdf_box(index: int, page_height: float, box: Any) -> SignatureBox:
+    """The box's border rectangle, from layout pixels (origin top-left) to PDF points
+    (origin bottom-left)."""
+    from campaigns.signing import SignatureBox
+
+    left, top = box.border_box_x(), box.border_box_y()
+    right, bottom = left + box.border_width(), top + box.border_height()
+    return SignatureBox(
+        page=index,
+        x0=round(left * PT_PER_PX, 2),
+        y0=round((page_height - bottom) * PT_PER_PX, 2),
+        x1=round(right * PT_PER_PX, 2),
+        y1=round((page_height - top) * PT_PER_PX, 2),
+    )
