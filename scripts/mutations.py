@@ -41,6 +41,9 @@ class Mutation:
     guarantee: str
     tests: tuple[str, ...]
     needs: frozenset[str]
+    # A patch of models or migrations changes the schema: its tests get a database of their
+    # own, built for them; the others share one per slot, built once per run (--reuse-db).
+    changes_schema: bool
 
 
 def read_mutation(patch: Path) -> Mutation:
@@ -59,6 +62,9 @@ def read_mutation(patch: Path) -> Mutation:
         guarantee=header.get("guarantee", "?"),
         tests=tests,
         needs=frozenset(header.get("needs", "").replace(",", " ").split()),
+        changes_schema=bool(
+            re.search(r"^\+\+\+ \S*/(migrations/|models)", patch.read_text(), re.MULTILINE)
+        ),
     )
 
 
@@ -91,14 +97,16 @@ def git_apply(copy: Path, patch: Path, *, reverse: bool = False) -> None:
     subprocess.run(["git", "apply", *(["-R"] if reverse else []), str(patch)], cwd=copy, check=True)
 
 
-def slot_environment(slot: int) -> dict[str, str]:
+def slot_environment(slot: int, *, schema: bool = False) -> dict[str, str]:
     """Mutations run side by side, each slot with its own database and Redis database (pytest
-    names its database after DATABASE_URL's, and the worker tests flush theirs)."""
+    names its database after DATABASE_URL's, and the worker tests flush theirs); a mutation of
+    the schema gets a database apart, so the slot's shared one never holds a mutated schema."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     url = env.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         parts = urlsplit(url)
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_m{slot}"))
+        name = f"{parts.path}_m{slot}{'_schema' if schema else ''}"
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=name))
     if env.get("TEST_REDIS_URL"):
         parts = urlsplit(env["TEST_REDIS_URL"])
         database = int(parts.path.lstrip("/") or 0) - slot
@@ -106,13 +114,17 @@ def slot_environment(slot: int) -> dict[str, str]:
     return env
 
 
-def run(mutation: Mutation, copy: Path, env: dict[str, str]) -> tuple[str, list[str], float]:
-    """Apply, run the named tests, revert. Returns (verdict, failing tests, seconds)."""
+def run(
+    mutation: Mutation, copy: Path, env: dict[str, str], *, database: str = "--create-db"
+) -> tuple[str, list[str], float]:
+    """Apply, run the named tests, revert. Returns (verdict, failing tests, seconds).
+
+    `database` is pytest-django's --create-db, or --reuse-db for a database this run created."""
     started = time.monotonic()
     git_apply(copy, mutation.patch)
     try:
         result = subprocess.run(
-            [str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--create-db",
+            [str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", database,
              "-rfE", "--no-header", *mutation.tests],
             cwd=copy,
             capture_output=True,
@@ -134,8 +146,11 @@ def run(mutation: Mutation, copy: Path, env: dict[str, str]) -> tuple[str, list[
     return f"ERROR (pytest exit {result.returncode})\n{tail}", caught, seconds
 
 
-def check(mutation: Mutation, slots: queue.Queue[tuple[int, Path]]) -> tuple[int, str]:
-    """One mutation on a free slot's copy of the tree: (1 if it failed the run, its report)."""
+def check(
+    mutation: Mutation, slots: queue.Queue[tuple[int, Path]], built: set[int]
+) -> tuple[int, str]:
+    """One mutation on a free slot's copy of the tree: (1 if it failed the run, its report).
+    `built` holds the slots whose shared database this run has created."""
     lines = [f"== {mutation.name}: {mutation.guarantee}"]
     missing = missing_services(mutation.needs)
     if missing:
@@ -144,7 +159,14 @@ def check(mutation: Mutation, slots: queue.Queue[tuple[int, Path]]) -> tuple[int
         return -1, "\n".join([*lines, f"   not checked here: needs {', '.join(missing)}"])
     slot, copy = slots.get()
     try:
-        verdict, tests, seconds = run(mutation, copy, slot_environment(slot))
+        schema = mutation.changes_schema
+        reuse = not schema and slot in built
+        env = slot_environment(slot, schema=schema)
+        verdict, tests, seconds = run(
+            mutation, copy, env, database="--reuse-db" if reuse else "--create-db"
+        )
+        if not schema:
+            built.add(slot)
     finally:
         slots.put((slot, copy))
     if verdict == "caught":
@@ -175,7 +197,8 @@ def main(names: list[str]) -> int:
             copy_tree(copy)
             slots.put((slot, copy))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for outcome, report in pool.map(lambda m: check(m, slots), mutations):
+            built: set[int] = set()
+            for outcome, report in pool.map(lambda m: check(m, slots, built), mutations):
                 outcomes[outcome] += 1
                 print(report, flush=True)
     caught, failed, unchecked = outcomes[0], outcomes[1], outcomes[-1]

@@ -17,7 +17,7 @@ from campaigns.models import Directive, DirectiveImport
 from campaigns.signing import sign_pdf
 from tests.campaigns.reference_document import reference_context
 from tests.campaigns.test_import_views import _review_form
-from tests.plugins.directives import make_draft
+from tests.plugins.directives import directive_kind, make_draft
 from tests.plugins.signing import SIGNER_NAME, draw_on_first_page, portal_signing, signed_with
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -126,6 +126,7 @@ def test_an_unsigned_upload_is_refused_with_the_reason(issued, users, client_for
 def test_a_signed_pdf_imported_shows_its_signatures_on_review_and_on_the_document(
     tree, users, client_for, settings, other_ca
 ):
+    directive_kind("HD")  # the kinds the reader matches, re-created after a transactional test
     settings.PORTAL_SIGNING = portal_signing(other_ca.key_settings())
     signed = sign_pdf(
         render_pdf(reference_context()),

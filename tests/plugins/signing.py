@@ -22,6 +22,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
 from campaigns.signing.config import forget_refused_logins, open_signer
+from campaigns.signing.runner import outside_event_loop
 from campaigns.signing.testca import (
     SOFTHSM_MODULE,
     CertificateAuthority,
@@ -135,7 +136,10 @@ def signed_with(pdf: bytes, change: Callable[[IncrementalPdfFileWriter], None]) 
         field_name="ChuKy1", md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES
     )
     with open_signer() as (signer, _kind):
-        output = signers.PdfSigner(meta, signer).sign_pdf(writer, output=BytesIO())
+        # pyHanko runs its own event loop: not in this thread once a browser test has one.
+        output = outside_event_loop(
+            signers.PdfSigner(meta, signer).sign_pdf, writer, output=BytesIO()
+        )
     return bytes(output.getbuffer())
 
 
