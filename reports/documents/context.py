@@ -18,7 +18,7 @@ from campaigns.documents.formatting import (
     subject_text,
 )
 from campaigns.documents.profiles import FormatProfile, get_profile
-from campaigns.selectors import issuer_defaults
+from campaigns.selectors import issuer_defaults, signer_defaults
 from reports import selectors
 from reports.figures import Figures, Format, Output, figures_for
 from reports.models import ProgressReport
@@ -295,15 +295,19 @@ def report_document(report: ProgressReport) -> ReportContext:
     symbol_code = report_symbol_code(unit)
     place = _place(unit, header["place"])
 
+    # The unit's head on the day it was sent signs, as on its directives (when the portal knows
+    # none, the one who sent it); a draft leaves the name blank.
+    signature = signer_defaults(unit, day=day)
+    signer = "" if is_draft else signature["signer_name"]
     if is_draft:
         figures = selectors.report_figures(report)
         dated = draft_date_line(place=place, year=day.year, profile=profile)
-        signer = ""
     else:
         figures = report.figures or selectors.report_figures(report)
         dated = date_line(place=place, day=day, profile=profile) if place else ""
         sender = report.submitted_by  # None (no query) when nobody is recorded
-        signer = sender.get_full_name() if sender is not None else ""
+        if not signer and sender is not None:
+            signer = sender.get_full_name()
 
     document = DocumentContext(
         profile=profile,
@@ -327,7 +331,7 @@ def report_document(report: ProgressReport) -> ReportContext:
         signing_authority=(
             f"{profile.on_behalf_of_collective} {'CHI BỘ' if counts_members else 'ĐẢNG ỦY'}"
         ),
-        signer_position="Bí thư",
+        signer_position=signature["signer_position"],
         signer_name=signer,
         is_draft=is_draft,
         title=f"bao-cao-{unit.code}",

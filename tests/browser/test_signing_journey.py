@@ -6,22 +6,18 @@ such. The demo's signed directive passes poppler's pdfsig."""
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 import subprocess
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from campaigns.documents.render import render_pdf
 from campaigns.models import Directive
-from campaigns.signing import sign_pdf, verify_pdf
+from campaigns.signing import verify_pdf
 from tests.campaigns.reference_document import reference_context
-from tests.plugins.signing import SIGNER_NAME, Pkcs12Key, portal_signing
+from tests.plugins.signing import SIGNER_NAME, changed_after_signing, signed_elsewhere
 from units.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -43,32 +39,6 @@ def download(page: Page, link_name: str, tmp_path: Path) -> bytes:
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     return path.read_bytes()
-
-
-def signed_elsewhere(pdf: bytes, settings, key: Pkcs12Key) -> bytes:
-    """`pdf` signed on a clerk's own machine with a key of a CA nobody here trusts."""
-    portal = settings.PORTAL_SIGNING
-    settings.PORTAL_SIGNING = portal_signing(key.key_settings())
-    try:
-        return sign_pdf(
-            pdf,
-            box=None,
-            name="Nguyễn Văn Sẵn",
-            position="Trưởng ban",
-            signed_on=datetime.date(2024, 3, 29),
-        )
-    finally:
-        settings.PORTAL_SIGNING = portal
-
-
-def changed_after_signing(pdf: bytes) -> bytes:
-    """An editor's incremental update drawing on page 1 after the signature."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    stream = generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 700 Td (Sua) Tj ET")
-    writer.add_stream_to_page(0, writer.add_object(stream))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def panel(page: Page):

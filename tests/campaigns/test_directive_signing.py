@@ -3,32 +3,26 @@ uploaded back; what is stored, served and recorded, and what is refused."""
 
 from __future__ import annotations
 
-import datetime
 import re
 import subprocess
-from collections.abc import Callable
 from io import BytesIO
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from campaigns import services
 from campaigns.models import Directive, SigningMethod
-from campaigns.signing import SignatureBox, sign_pdf, verify_pdf
+from campaigns.signing import SignatureBox, verify_pdf
 from tests.plugins.directives import make_draft
 from tests.plugins.signing import (
     SEAL_NAME,
     SIGNER_NAME,
-    Pkcs12Key,
+    changed_after_signing,
     draw_on_first_page,
-    portal_signing,
-    signed_with,
+    signed_elsewhere,
 )
 from units.events import EventKind
 from units.models import DomainEvent
@@ -54,40 +48,6 @@ def _reload(directive: Directive) -> Directive:
 
 def _codes(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
     return [e.code for e in exc.value.error_list]
-
-
-def _signed_elsewhere(
-    pdf: bytes,
-    settings: Any,
-    key: Pkcs12Key,
-    change: Callable[[IncrementalPdfFileWriter], None] | None = None,
-) -> bytes:
-    """`pdf` signed on someone's own machine: their key, not the portal's; with `change`, a
-    tool that also writes something else into the revision it signs."""
-    saved = settings.PORTAL_SIGNING
-    settings.PORTAL_SIGNING = portal_signing(key.key_settings())
-    try:
-        if change is not None:
-            return signed_with(pdf, change)
-        return sign_pdf(
-            pdf,
-            box=None,
-            name="Nguyễn Văn Sẵn",
-            position="Trưởng ban",
-            signed_on=datetime.date(2024, 3, 29),
-        )
-    finally:
-        settings.PORTAL_SIGNING = saved
-
-
-def _changed_after_signing(pdf: bytes) -> bytes:
-    """An incremental update that draws on page 1 after the signature, as an editor would."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    stream = generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 700 Td (Sua) Tj ET")
-    writer.add_stream_to_page(0, writer.add_object(stream))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _upload(data: bytes, name: str = "da-ky.pdf") -> SimpleUploadedFile:
@@ -241,7 +201,7 @@ def test_a_directive_issued_before_measuring_is_signed_without_a_stamp_on_its_te
 
 def test_a_pdf_signed_elsewhere_is_kept_and_served(issued, users, settings, other_ca, client_for):
     issued_bytes = _bytes(issued.issued_pdf)
-    signed = _signed_elsewhere(issued_bytes, settings, other_ca)
+    signed = signed_elsewhere(issued_bytes, settings, other_ca)
 
     services.directive_upload_signed(actor=users.staff, directive=issued, upload=_upload(signed))
 
@@ -278,16 +238,16 @@ def test_an_upload_that_is_not_the_issued_pdf_signed_intact_is_refused(
     change, code, issued, campaign, tree, users, settings, other_ca
 ):
     issued_bytes = _bytes(issued.issued_pdf)
-    signed = _signed_elsewhere(issued_bytes, settings, other_ca)
+    signed = signed_elsewhere(issued_bytes, settings, other_ca)
     if change == "another document":
         other = make_draft(campaign, tree.bloc_btg, users.staff, subject="Một văn bản khác")
         services.recipients_add(actor=users.staff, directive=other, units=[tree.grassroots_b])
         other = services.directive_issue(actor=users.staff, directive=other)
-        data = _signed_elsewhere(_bytes(other.issued_pdf), settings, other_ca)
+        data = signed_elsewhere(_bytes(other.issued_pdf), settings, other_ca)
     elif change == "text drawn while signing":
-        data = _signed_elsewhere(issued_bytes, settings, other_ca, draw_on_first_page)
+        data = signed_elsewhere(issued_bytes, settings, other_ca, draw_on_first_page)
     elif change == "changed after signing":
-        data = _changed_after_signing(signed)
+        data = changed_after_signing(signed)
     elif change == "bytes changed":
         assert signed.count(b"WeasyPrint") == 1
         data = signed.replace(b"WeasyPrint", b"WeasyPrinT")

@@ -7,6 +7,7 @@ fail when CI=true.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
+from campaigns.signing import sign_pdf
 from campaigns.signing.config import forget_refused_logins, open_signer
 from campaigns.signing.runner import outside_event_loop
 from campaigns.signing.testca import (
@@ -230,3 +232,36 @@ def seal_settings(
         "seal": softhsm.key_settings(softhsm.seal_key_label),
     }
     return settings.PORTAL_SIGNING
+
+
+def signed_elsewhere(
+    pdf: bytes,
+    settings: Any,
+    key: Pkcs12Key,
+    change: Callable[[IncrementalPdfFileWriter], None] | None = None,
+) -> bytes:
+    """`pdf` signed on someone's own machine: their key, not the portal's; with `change`, a
+    tool that also writes something else into the revision it signs."""
+    saved = settings.PORTAL_SIGNING
+    settings.PORTAL_SIGNING = portal_signing(key.key_settings())
+    try:
+        if change is not None:
+            return signed_with(pdf, change)
+        return sign_pdf(
+            pdf,
+            box=None,
+            name="Nguyễn Văn Sẵn",
+            position="Trưởng ban",
+            signed_on=datetime.date(2024, 3, 29),
+        )
+    finally:
+        settings.PORTAL_SIGNING = saved
+
+
+def changed_after_signing(pdf: bytes) -> bytes:
+    """An incremental update that draws on page 1 after the signature, as an editor would."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    draw_on_first_page(writer, b"Sua")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

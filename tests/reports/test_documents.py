@@ -19,8 +19,9 @@ from reports.documents import report_document_pdf as render_report_pdf
 from reports.exports import COLUMNS, HEADER_ROW, HEADERS, TOTAL_LABEL, XLSX_TYPE, dashboard_xlsx
 from reports.figures import rollup
 from reports.models import ProgressReport, StudySession
+from tests.factories import MembershipFactory
 from tests.reports.test_figures import HCM, TODAY, log, submit
-from units.models import Unit
+from units.models import Role, Unit
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -182,6 +183,21 @@ def test_a_submitted_report_prints_its_frozen_figures(submitted, campaign, tree,
     assert "18/35" in flat
     assert "33/35" not in flat
     assert "3. Đơn vị trực thuộc chưa báo cáo: Chi bộ Thanh tra." in flat
+
+
+def test_a_sent_report_is_signed_by_the_units_head_whoever_sent_it(
+    reporting, users, tree, tmp_path
+):
+    clerk = MembershipFactory(
+        unit=tree.grassroots_a, role=Role.STAFF, user__full_name="Trần Thị Văn Thư"
+    ).user
+    report = services.report_submit(actor=clerk, report=reporting)
+
+    flat = folded(pdf_text(render_report_pdf(report), tmp_path))
+
+    assert "BÍ THƯ" in flat
+    assert SECRETARY_NAME in flat
+    assert "Trần Thị Văn Thư" not in flat
 
 
 def test_a_draft_report_is_marked_undated_and_unsigned(reporting, campaign, tree, tmp_path):
