@@ -190,16 +190,21 @@ def balanced_lines(
     return lines[::-1]
 
 
+def column_width_mm(profile: FormatProfile) -> float:
+    """The width text may take in a header or closing column: half the text block less the
+    cells' padding on both sides."""
+    from campaigns.documents.render.layout import CELL_PADDING_MM
+
+    return profile.text_width_mm / 2 - 2 * CELL_PADDING_MM
+
+
 def subject_text(subject: str, profile: FormatProfile, *, has_title: bool = True) -> str:
     """The trích yếu as printed: each line the author wrote, balanced over the width it is set
     in (the text block under a type name; a công văn's left column, under its number)."""
-    from campaigns.documents.render.layout import CELL_PADDING_MM
-
-    text_width = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
     if has_title:
-        style, width = profile.subject_style, text_width
+        style, width = profile.subject_style, profile.text_width_mm
     else:
-        style, width = profile.cv_subject_style, text_width / 2 - 2 * CELL_PADDING_MM
+        style, width = profile.cv_subject_style, column_width_mm(profile)
     lines = []
     for written in nfc(subject).splitlines():
         lines += balanced_lines(written, style, width, profile) or [""]

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from campaigns.documents.formatting import column_width_mm
 from campaigns.documents.profiles import FormatProfile, TextStyle
 
 __all__ = [
@@ -283,11 +284,8 @@ def _greedy(words: list[str], width: float, measure: Callable[[str], float]) -> 
 
 
 def column_width_pt(profile: FormatProfile) -> float:
-    """The header column's width for text: half the text block less the cell padding."""
-    from campaigns.documents.render.layout import CELL_PADDING_MM
-
-    text_mm = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
-    return (text_mm / 2 - 2 * CELL_PADDING_MM) * 72 / 25.4
+    """The header column's width for text, in points."""
+    return column_width_mm(profile) * 72 / 25.4
 
 
 def _width(line: str, style: TextStyle, profile: FormatProfile) -> float:

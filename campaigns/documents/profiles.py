@@ -150,6 +150,11 @@ class FormatProfile:
             raise ValueError(f"profile {self.name!r} repeats a type code: {codes}")
 
     @property
+    def text_width_mm(self) -> float:
+        """The text block's width: the paper less its side margins."""
+        return self.paper_width_mm - self.margin_left_mm - self.margin_right_mm
+
+    @property
     def line_height(self) -> float:
         """Line spacing as a multiple of the font size (1.3): CSS's line-height, and the .docx's
         exact spacing of text in any size."""

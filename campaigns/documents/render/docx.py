@@ -22,6 +22,7 @@ from docx.types import ProvidesStoryPart
 
 from campaigns.documents.body import Block, BlockKind
 from campaigns.documents.context import DocumentContext
+from campaigns.documents.formatting import column_width_mm
 from campaigns.documents.profiles import Align, FormatProfile, TextStyle
 from campaigns.documents.render.fonts import text_width_pt
 from campaigns.documents.render.layout import CELL_PADDING_MM
@@ -249,7 +250,7 @@ def _borderless_table(document: DocxDocument, profile: FormatProfile, rows: int)
     table = document.add_table(rows=rows, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    text_width_mm = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
+    text_width_mm = profile.text_width_mm
     table_width = table._tbl.tblPr.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(round(text_width_mm * _PT_PER_MM * 20)))
@@ -325,8 +326,7 @@ def _rule_under(paragraph: Paragraph, profile: FormatProfile) -> None:
     width_pt = text_width_pt(text, style, profile)
     if width_pt is None:
         return
-    text_width_mm = profile.paper_width_mm - profile.margin_left_mm - profile.margin_right_mm
-    column_pt = (text_width_mm / 2 - 2 * CELL_PADDING_MM) * _PT_PER_MM
+    column_pt = column_width_mm(profile) * _PT_PER_MM
     indent = max((column_pt - width_pt) / 2 - 1, 0)
     paragraph.paragraph_format.left_indent = Pt(indent)
     paragraph.paragraph_format.right_indent = Pt(indent)

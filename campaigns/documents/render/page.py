@@ -64,12 +64,17 @@ def render_page(
 def html_to_pdf(html: str, profile: FormatProfile) -> bytes:
     """A print document (`render_page(..., standalone=True)`) as PDF, set only in the vendored
     fonts (never a system font); relative URLs resolve next to the font stylesheet."""
+    return _laid_out(html, profile).write_pdf()
+
+
+def _laid_out(html: str, profile: FormatProfile) -> Any:
+    """WeasyPrint's layout of the print document (a weasyprint.Document)."""
     # WeasyPrint costs about a second to import: only processes that print pay for it.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     document = HTML(string=html, base_url=font_stylesheet_file(profile).as_uri())
-    return document.write_pdf(font_config=FontConfiguration())
+    return document.render(font_config=FontConfiguration())
 
 
 def html_to_pdf_and_box(
@@ -78,12 +83,7 @@ def html_to_pdf_and_box(
     """`html_to_pdf`, and where the element `anchor` was laid out, in PDF points from the
     page's bottom-left corner: where the signature's appearance goes. None when the page has no
     such element (a document without a closing block)."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    document = HTML(string=html, base_url=font_stylesheet_file(profile).as_uri()).render(
-        font_config=FontConfiguration()
-    )
+    document = _laid_out(html, profile)
     box = None
     for index, page in enumerate(document.pages):
         found = _element_box(page._page_box, anchor)  # the laid-out boxes are not public API
