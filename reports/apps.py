@@ -15,6 +15,13 @@ class ReportsConfig(AppConfig):
 
         on_recorded(queue_process_events)
 
+        # A merger, split or closure hands the ended unit's open work over (units.services).
+        from units.services import on_handover
+
+        from .reorganisation import hand_over
+
+        on_handover(hand_over)
+
         # The search index follows saves and deletes of the documents it finds.
         from django.db.backends.signals import connection_created
 

@@ -343,6 +343,7 @@ class Reminder(models.Model):
         SENT = "sent", _("Đã gửi")
         CANCELLED = "cancelled", _("Đã hủy (việc đã xong)")
         SUPERSEDED = "superseded", _("Thay bằng lần nhắc sau")
+        HANDED_OVER = "handedover", _("Việc đã chuyển cho đơn vị kế thừa")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(

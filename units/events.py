@@ -36,6 +36,7 @@ class EventKind(models.TextChoices):
     DOCUMENT_SIGNED = "document_signed", _("Văn bản, báo cáo được ký số")
     MEMBERSHIP_GRANTED = "membership_granted", _("Được phân công vai trò")
     MEMBERSHIP_ENDED = "membership_ended", _("Kết thúc phân công")
+    UNIT_REORGANISED = "unit_reorganised", _("Đơn vị được hợp nhất, chia tách hoặc giải thể")
 
 
 _hooks: list[Callable[[], None]] = []

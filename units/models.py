@@ -116,6 +116,11 @@ class Unit(MP_Node):
     other_count = models.PositiveIntegerField(_("số quần chúng"), default=0)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     name_since = models.DateField(_("dùng tên hiện tại từ"), null=True, blank=True)
+    # The unit's life in the real world (not in the portal): a unit opened by a merger exists
+    # from the decision's date; one merged away, split or dissolved is closed from that day
+    # (its last day is the day before) and stays in the tree, read-only, for its history.
+    opened_on = models.DateField(_("thành lập từ ngày"), null=True, blank=True)
+    closed_on = models.DateField(_("không còn từ ngày"), null=True, blank=True)
     search_name = models.CharField(max_length=420, blank=True, editable=False)
 
     node_order_by: list[str] = []
@@ -145,6 +150,16 @@ class Unit(MP_Node):
     def display_short_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    def existed_on(self, day: datetime.date) -> bool:
+        """Whether the unit existed on `day` (opened by then, not yet closed)."""
+        return (self.opened_on is None or self.opened_on <= day) and (
+            self.closed_on is None or day < self.closed_on
+        )
+
 
 class UnitNameRecord(models.Model):
     """An earlier name and code of a unit, with the dates it held them (kept across renames)."""
@@ -167,6 +182,167 @@ class UnitNameRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (đến {self.valid_until:%d/%m/%Y})"
+
+
+class UnitPathRecord(models.Model):
+    """Where a unit stood in the tree before a move, merger or split: its earlier path.
+
+    The record covers the days after the unit's previous record (or since always) up to
+    `valid_until`; the unit's path on a day is that of its first record ending on or after
+    the day, or its current path. "As of" dashboards read past trees from here.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="path_history")
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    valid_until = models.DateField(_("đến ngày"))
+
+    class Meta:
+        ordering = ["unit", "valid_until", "pk"]
+        verbose_name = _("vị trí cũ của đơn vị")
+        verbose_name_plural = _("vị trí cũ của đơn vị")
+        indexes = [
+            models.Index(fields=["unit", "valid_until"], name="unit_path_record_idx"),
+            models.Index(fields=["path", "valid_until"], name="unit_path_record_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.path} (đến {self.valid_until:%d/%m/%Y})"
+
+
+class ReorganisationBatch(models.Model):
+    """One spreadsheet of reorganisation operations: previewed first, then applied all or nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        PREVIEWING = "previewing", _("Đang xem trước")
+        PREVIEWED = "previewed", _("Đã xem trước")
+        INVALID = "invalid", _("Có dòng lỗi")
+        APPLYING = "applying", _("Đang thực hiện")
+        APPLIED = "applied", _("Đã thực hiện")
+        FAILED = "failed", _("Không thực hiện")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    scope = models.ForeignKey(
+        "Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("phạm vi"),
+        help_text=_("Đơn vị mà mọi dòng của tệp phải nằm trong cây của nó."),
+    )
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tệp sắp xếp đơn vị")
+        verbose_name_plural = _("tệp sắp xếp đơn vị")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Reorganisation(models.Model):
+    """One change to the tree ordered by a decision: a merger, split, closure, rename or move.
+
+    The lineage (`links`) says which units it ended or changed and which carry on their work.
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Hợp nhất, sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        CLOSE = "close", _("Giải thể")
+        RENAME = "rename", _("Đổi tên")
+        MOVE = "move", _("Chuyển trực thuộc")
+
+    kind = models.CharField(_("loại sắp xếp"), max_length=10, choices=Kind.choices)
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    decision_number = models.CharField(
+        _("số quyết định"), max_length=80, help_text=_("Ví dụ: 123-QĐ/TU.")
+    )
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_body = models.CharField(
+        _("cơ quan quyết định"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Ban Thường vụ Thành ủy Cần Thơ."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    batch = models.ForeignKey(
+        ReorganisationBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operations",
+    )
+    summary = models.JSONField(default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_date", "-pk"]
+        verbose_name = _("sắp xếp đơn vị")
+        verbose_name_plural = _("sắp xếp đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} theo Quyết định số {self.decision_number}"
+
+    @property
+    def decision_text(self) -> str:
+        """ "Quyết định số 123-QĐ/TU ngày 20/6/2025 của Ban Thường vụ Thành ủy" """
+        text = f"Quyết định số {self.decision_number}"
+        if self.decision_date:
+            d = self.decision_date
+            text += f" ngày {d.day}/{d.month}/{d.year}"
+        if self.decision_body:
+            text += f" của {self.decision_body}"
+        return text
+
+
+class Lineage(models.Model):
+    """predecessor → successor under one operation; a closure without successor has none."""
+
+    operation = models.ForeignKey(Reorganisation, on_delete=models.CASCADE, related_name="links")
+    predecessor = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="successor_links", verbose_name=_("đơn vị cũ")
+    )
+    successor = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
+        verbose_name=_("đơn vị kế thừa"),
+    )
+    takes_over_work = models.BooleanField(
+        _("tiếp nhận công việc"),
+        default=True,
+        help_text=_("Đơn vị kế thừa nhận các việc chưa xong của đơn vị cũ."),
+    )
+
+    class Meta:
+        ordering = ["operation", "pk"]
+        verbose_name = _("kế thừa")
+        verbose_name_plural = _("kế thừa")
+        indexes = [models.Index(fields=["successor", "operation"], name="lineage_successor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id}"
 
 
 class Role(models.TextChoices):

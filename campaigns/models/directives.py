@@ -387,6 +387,21 @@ class Obligation(models.Model):
     recipient = models.ForeignKey(
         DirectiveRecipient, on_delete=models.CASCADE, related_name="obligations"
     )
+    # Who acts on it now: the recipient unit, or the successor that took over its open work in
+    # a merger, split or closure (from `handed_over_on`). Figures still count it for the
+    # recipient, the unit that was expected; reminders, to-do lists and reports go to `unit`.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="owed_obligations",
+        verbose_name=_("đơn vị thực hiện"),
+    )
+    handed_over_on = models.DateField(_("chuyển giao từ ngày"), null=True, blank=True)
+    # The successor already owed the same (plan, report of that milestone) itself: its own
+    # obligation answers for both, and this one follows its state.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     milestone = models.ForeignKey(
         Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="obligations"
@@ -403,6 +418,7 @@ class Obligation(models.Model):
         verbose_name_plural = _("việc phải làm")
         indexes = [
             models.Index(fields=["recipient", "kind"], name="obligation_recipient_kind"),
+            models.Index(fields=["unit", "kind"], name="obligation_unit_kind"),
             # Each issued directive's progress, counted from the index alone (bench/home.py).
             models.Index(fields=["directive", "kind", "fulfilled_at"], name="obligation_progress"),
         ]

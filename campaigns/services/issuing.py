@@ -254,6 +254,7 @@ def record_obligations(directive: Directive, recipients: list[DirectiveRecipient
                 Obligation(
                     directive=directive,
                     recipient=recipient,
+                    unit=unit,
                     kind=Obligation.Kind.IMPLEMENTING,
                     due_date=first_deadline,
                 )
@@ -263,6 +264,7 @@ def record_obligations(directive: Directive, recipients: list[DirectiveRecipient
                 Obligation(
                     directive=directive,
                     recipient=recipient,
+                    unit=unit,
                     kind=Obligation.Kind.SESSIONS,
                     due_date=study_deadline,
                 )
@@ -271,6 +273,7 @@ def record_obligations(directive: Directive, recipients: list[DirectiveRecipient
             Obligation(
                 directive=directive,
                 recipient=recipient,
+                unit=unit,
                 kind=Obligation.Kind.REPORT,
                 milestone=milestone,
                 due_date=milestone.deadline,

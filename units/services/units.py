@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..access import Capability, can
-from ..models import Unit, UnitKind, UnitNameRecord, User
+from ..models import Unit, UnitKind, UnitNameRecord, UnitPathRecord, User
 from ..tabular import normalise
 
 
@@ -104,9 +105,30 @@ def unit_rename(
     return unit
 
 
+def remember_paths(units: Iterable[Unit], day: datetime.date) -> None:
+    """Keep the current paths of these units' subtrees as valid until the day before `day`."""
+    until = day - datetime.timedelta(days=1)
+    table = UnitPathRecord._meta.db_table
+    unit_table = Unit._meta.db_table
+    with connection.cursor() as cursor:
+        for unit in units:
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, path, depth, valid_until) "  # noqa: S608
+                f"SELECT id, path, depth, %s FROM {unit_table} WHERE path LIKE %s",
+                [until, unit.path + "%"],
+            )
+
+
 @transaction.atomic
-def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
-    """Move a unit with its whole subtree under another parent (mergers, reorganisations)."""
+def unit_move(
+    *,
+    actor: User | None,
+    unit: Unit,
+    new_parent: Unit,
+    effective_date: datetime.date | None = None,
+) -> Unit:
+    """Move a unit with its whole subtree under another parent from a day (default today);
+    its earlier place is kept for the dashboards of past days."""
     _require(actor, Capability.MANAGE, unit)
     _require(actor, Capability.MANAGE, new_parent)
     if new_parent.path.startswith(unit.path):
@@ -116,6 +138,12 @@ def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
         )
     if unit.path[: -Unit.steplen] == new_parent.path:
         raise ValidationError("Đơn vị đã trực thuộc đơn vị này.", code="move_noop")
+    if new_parent.closed_on is not None:
+        raise ValidationError(
+            "Đơn vị đã không còn hoạt động: không thể nhận đơn vị trực thuộc mới.",
+            code="move_into_closed",
+        )
+    remember_paths([unit], effective_date or timezone.localdate())
     Unit.objects.move(unit, new_parent, "last-child")
     unit.refresh_from_db()
     return unit
