@@ -87,5 +87,55 @@ def test_the_reports_app_subscribes_its_consumer_once():
 
 
 def test_the_event_list_names_every_kind_in_vietnamese():
-    assert len(EventKind.values) == 13
+    assert len(EventKind.values) == 14
     assert EventKind.REPORT_RETURNED.label == "Báo cáo của đơn vị bị trả lại"
+
+
+def _row_that_fails(users, unit, kind: EventKind) -> None:
+    """A row of a file tried in its savepoint: it records an event, then is refused."""
+    try:
+        with transaction.atomic():
+            record_event(kind=kind, actor=users.staff, unit=unit)
+            raise RuntimeError("the row failed")
+    except RuntimeError:
+        pass
+
+
+def test_a_transaction_recording_many_events_dispatches_once(
+    tree, users, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for _ in range(3):
+            with transaction.atomic():  # each in a savepoint, released
+                record_event(kind=EventKind.SESSION_LOGGED, actor=users.staff, unit=tree.bloc)
+        record_event(kind=EventKind.SESSION_LOGGED, actor=users.staff, unit=tree.bloc)
+
+    assert DomainEvent.objects.count() == 4
+    assert len(callbacks) == 1
+    assert heard == ["run"]
+
+
+def test_an_event_recorded_after_a_rolled_back_savepoint_still_dispatches(
+    tree, users, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        # The first event registers the dispatch inside the row's savepoint, which goes with it:
+        # the next event must register its own.
+        _row_that_fails(users, tree.bloc, EventKind.SESSION_LOGGED)
+        record_event(kind=EventKind.REPORT_SUBMITTED, actor=users.staff, unit=tree.bloc)
+
+    assert list(DomainEvent.objects.values_list("kind", flat=True)) == [EventKind.REPORT_SUBMITTED]
+    assert len(callbacks) == 1
+    assert heard == ["run"]
+
+
+def test_a_savepoint_rolled_back_after_the_dispatch_was_registered_keeps_it(
+    tree, users, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        record_event(kind=EventKind.SESSION_LOGGED, actor=users.staff, unit=tree.bloc)
+        _row_that_fails(users, tree.bloc, EventKind.REPORT_SUBMITTED)
+
+    assert list(DomainEvent.objects.values_list("kind", flat=True)) == [EventKind.SESSION_LOGGED]
+    assert len(callbacks) == 1
+    assert heard == ["run"]

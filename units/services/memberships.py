@@ -12,7 +12,7 @@ from ..access import Capability, grants_for
 from ..events import EventKind, record_event
 from ..models import Membership, Role, Unit, User
 from ..tabular import normalise
-from .units import _require
+from .units import _refuse_closed, _require
 
 
 @transaction.atomic
@@ -28,6 +28,7 @@ def membership_create(
 ) -> Membership:
     """Give an existing user a role in a unit; periods of the same role there may not overlap."""
     _require(actor, Capability.MANAGE, unit)
+    _refuse_closed(unit)
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(
             "Bạn không thể tự phân công vai trò cho chính mình.", code="self_grant"

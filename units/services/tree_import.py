@@ -107,6 +107,32 @@ def _clean_row(row: dict[str, str], kinds: dict[str, UnitKind]) -> tuple[dict, l
     return values, problems
 
 
+def _closed_problems(current: Unit | None, parent: Unit | None, values: dict) -> list[str]:
+    """A unit closed by a reorganisation is history: a row neither changes nor reopens it, nor
+    adds a unit under it (as unit_update and unit_create refuse)."""
+    if current is None and parent is not None and parent.closed_on is not None:
+        return [
+            f"đơn vị cấp trên “{parent.code}” đã không còn hoạt động từ ngày "
+            f"{parent.closed_on:%d/%m/%Y}"
+        ]
+    if current is None or current.closed_on is None:
+        return []
+    closed = f"đơn vị đã không còn hoạt động từ ngày {current.closed_on:%d/%m/%Y}"
+    if values.get("is_active"):
+        return [
+            f"{closed}: không thể đặt lại là đang hoạt động "
+            f"(hãy ghi “không” ở cột “{HEADERS['is_active']}”)"
+        ]
+    kind = values.get("kind")
+    if (kind is not None and kind.pk != current.kind_id) or any(
+        getattr(current, f) != values[f]
+        for f in (*NAME_FIELDS, *UNIT_EDITABLE_FIELDS)
+        if f != "kind" and f in values
+    ):
+        return [f"{closed}: không thay đổi được thông tin của đơn vị này"]
+    return []
+
+
 def unit_tree_import(
     *, actor: User | None, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
 ) -> ImportResult:
@@ -163,6 +189,7 @@ def unit_tree_import(
                 problems.append("đơn vị cấp trên nằm ngoài phạm vi bạn quản lý")
         elif not parent_code and actor is not None and not actor.is_superuser:
             problems.append("thiếu mã đơn vị cấp trên (chỉ quản trị hệ thống được tạo đơn vị gốc)")
+        problems += _closed_problems(current, existing.get(parent_code), values)
         if problems:
             errors.append(RowError(line=line, code=code, message="; ".join(problems)))
         else:
@@ -284,6 +311,10 @@ def _apply_import(
                 depth=depth,
                 numchild=0,
                 name_since=None,
+                # A file loads units that exist already (the first load of a tree, or units
+                # found missing): no founding date, they "always existed" for past days'
+                # dashboards. A unit founded now is added by hand (unit_create, from today).
+                opened_on=None,
                 **values,
             )
             unit.refresh_search_name()
