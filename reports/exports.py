@@ -15,7 +15,16 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from campaigns.models import Campaign, Milestone
-from reports.figures import RATE_HEADER, FigureDef, Figures, Format, Output, figures_for, rollup
+from reports.figures import (
+    RATE_HEADER,
+    FigureDef,
+    Figures,
+    Format,
+    Output,
+    figures_for,
+    names_on,
+    rollup,
+)
 from reports.registers import IncomingRegister, OutgoingRegister
 from units.models import Unit
 
@@ -73,14 +82,24 @@ LABEL_ROW = 3  # after the title and the subtitle: the figures' labels
 HEADER_ROW = 4  # a ratio's columns; the rows of units follow
 
 
-def _title(campaign: Campaign, unit: Unit, milestone: Milestone | None, day: datetime.date):
-    title = f"Tổng hợp kết quả: {unit.name}"
+def _title(
+    campaign: Campaign,
+    name: str,
+    milestone: Milestone | None,
+    day: datetime.date,
+    *,
+    as_of: bool = False,
+):
+    title = f"Tổng hợp kết quả: {name}"
     subtitle = f"Đợt sinh hoạt: {campaign.title}"
     if milestone is not None:
         subtitle += (
             f" – {milestone.title or milestone.get_kind_display()} ({milestone.deadline_text})"
         )
-    subtitle += f" – số liệu đến ngày {day:%d/%m/%Y}"
+    if as_of:
+        subtitle += f" – số liệu và cây đơn vị tại ngày {day:%d/%m/%Y}"
+    else:
+        subtitle += f" – số liệu đến ngày {day:%d/%m/%Y}"
     return title, subtitle
 
 
@@ -90,21 +109,27 @@ def dashboard_xlsx(
     milestone: Milestone | None = None,
     *,
     today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
 ) -> bytes:
     """The dashboard's table as .xlsx: a row per child unit, the unit's own row when it has
-    figures of its own, and the total; numbers as numbers, names always as text."""
-    today = today or timezone.localdate()
-    result = rollup(campaign, unit, milestone=milestone, today=today)
+    figures of its own, and the total; numbers as numbers, names always as text. `as_of`: the
+    tree, names and figures of that day, as the dashboard shows them."""
+    today = as_of or today or timezone.localdate()
+    result = rollup(campaign, unit, milestone=milestone, today=today, as_of=as_of)
+    units = [unit, *(row.unit for row in result.children)]
+    names = {u.pk: u.name for u in units}
+    if as_of is not None:
+        names = {pk: name.name for pk, name in names_on(units, as_of).items()}
     rows: list[tuple[str, str, Figures]] = [
-        (row.unit.name, row.unit.code, row.figures) for row in result.children
+        (names[row.unit.pk], row.unit.code, row.figures) for row in result.children
     ]
     if result.own != Figures():
-        rows.append((f"{unit.name}{OWN_SUFFIX}", unit.code, result.own))
+        rows.append((f"{names[unit.pk]}{OWN_SUFFIX}", unit.code, result.own))
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tổng hợp"
-    title, subtitle = _title(campaign, unit, milestone, today)
+    title, subtitle = _title(campaign, names[unit.pk], milestone, today, as_of=as_of is not None)
     sheet.append([title])
     sheet.append([subtitle])
     sheet.append(list(LABELS))
