@@ -392,6 +392,7 @@ def build(args, rng: random.Random) -> dict:
                 obligation = Obligation(
                     directive=directive,
                     recipient=recipient,
+                    unit_id=recipient.unit_id,
                     kind=Obligation.Kind.IMPLEMENTING,
                     due_date=first,
                 )
@@ -400,6 +401,7 @@ def build(args, rng: random.Random) -> dict:
             obligation = Obligation(
                 directive=directive,
                 recipient=recipient,
+                unit_id=recipient.unit_id,
                 kind=Obligation.Kind.SESSIONS,
                 due_date=study,
             )
@@ -410,6 +412,7 @@ def build(args, rng: random.Random) -> dict:
                     obligation = Obligation(
                         directive=directive,
                         recipient=recipient,
+                        unit_id=recipient.unit_id,
                         kind=Obligation.Kind.REPORT,
                         milestone=milestone,
                         due_date=milestone.due_date,

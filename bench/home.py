@@ -195,6 +195,7 @@ def build(args, rng: random.Random) -> dict:
                 Obligation(
                     directive=row,
                     recipient=recipient,
+                    unit_id=recipient.unit_id,
                     kind=Obligation.Kind.IMPLEMENTING,
                     due_date=row.issue_date + datetime.timedelta(days=15),
                     fulfilled_at=moment(row.issue_date + datetime.timedelta(days=10))
@@ -206,6 +207,7 @@ def build(args, rng: random.Random) -> dict:
                 Obligation(
                     directive=row,
                     recipient=recipient,
+                    unit_id=recipient.unit_id,
                     kind=Obligation.Kind.SESSIONS,
                     due_date=own[1].due_date,
                 )
@@ -215,6 +217,7 @@ def build(args, rng: random.Random) -> dict:
                 owed = Obligation(
                     directive=row,
                     recipient=recipient,
+                    unit_id=recipient.unit_id,
                     kind=Obligation.Kind.REPORT,
                     milestone=milestone,
                     due_date=milestone.due_date,

@@ -150,6 +150,7 @@ def build(units: int, rng: random.Random) -> dict[str, int]:
                     Obligation(
                         directive=directive,
                         recipient=recipient,
+                        unit_id=recipient.unit_id,
                         kind=Obligation.Kind.IMPLEMENTING,
                         due_date=due,
                         fulfilled_at=None,  # set below for the committees that issued theirs
@@ -159,6 +160,7 @@ def build(units: int, rng: random.Random) -> dict[str, int]:
                 Obligation(
                     directive=directive,
                     recipient=recipient,
+                    unit_id=recipient.unit_id,
                     kind=Obligation.Kind.SESSIONS,
                     due_date=due,
                 )
@@ -167,6 +169,7 @@ def build(units: int, rng: random.Random) -> dict[str, int]:
                 Obligation(
                     directive=directive,
                     recipient=recipient,
+                    unit_id=recipient.unit_id,
                     kind=Obligation.Kind.REPORT,
                     milestone=report,
                     due_date=due,

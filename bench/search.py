@@ -214,6 +214,7 @@ class CampaignRows:
             owed = Obligation(
                 directive=directive,
                 recipient=recipient,
+                unit_id=recipient.unit_id,
                 kind=Obligation.Kind.REPORT,
                 milestone=due,
                 due_date=due.due_date,

@@ -72,11 +72,16 @@ def access_directive_import(user: User, pk: int) -> DirectiveImport:
 
 
 def access_recipient(user: User, pk: int) -> DirectiveRecipient:
-    """A received directive's recipient row, if the user issues for that very unit: to implement."""
+    """A received directive's recipient row, if the user issues for that very unit, or for the
+    successor that acts on its plan since a merger, split or closure: to implement."""
 
+    issuers = issuer_units_for(user)
+    acted_on = Obligation.objects.filter(
+        recipient_id=pk, kind=Obligation.Kind.IMPLEMENTING, unit__in=issuers
+    )
     found = (
         DirectiveRecipient.objects.filter(
-            unit__in=issuer_units_for(user),
+            Q(unit__in=issuers) | Q(pk__in=acted_on.values("recipient_id")),
             pk=pk,
             directive__status=Directive.Status.ISSUED,
         )
@@ -135,16 +140,17 @@ def access_material(user: User, pk: int, *, for_edit: bool = False) -> StudyMate
 
 
 def access_obligation(user: User, pk: int) -> Obligation:
-    """A report obligation of one of the user's own units: to start its report."""
+    """A report obligation one of the user's own units acts on (the recipient, or the successor
+    it was handed over to): to start its report. Not the closed predecessor's former people."""
 
     found = (
         Obligation.objects.filter(
             pk=pk,
             kind=Obligation.Kind.REPORT,
             directive__status=Directive.Status.ISSUED,
-            recipient__unit__in=own_units_for(user, Capability.CAPTURE),
+            unit__in=own_units_for(user, Capability.CAPTURE),
         )
-        .select_related("recipient", "recipient__unit", "directive", "milestone")
+        .select_related("recipient", "unit", "directive", "milestone", "merged_into")
         .first()
     )
     if found is None:

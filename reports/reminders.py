@@ -3,7 +3,11 @@
 Policy. Each open obligation (implementing directive not issued, no session held, report not
 submitted) with a deadline is reminded at the offsets of settings.REMINDER_OFFSETS (days from
 the deadline; default 7, 3 and 1 days before, on the day, 1 and 7 days after), to the active
-secretaries and propaganda staff of the unit that owes it. On a given day only the latest
+secretaries and propaganda staff of the unit that acts on it (`Obligation.unit`: the recipient,
+or the successor that took over its open work in a merger, split or closure). A closed unit is
+reminded of nothing: its people's roles ended the day before, and what it still owed moved to
+its successor (reports.reorganisation), whose people the next scan reminds; an obligation merged
+into the successor's own is not reminded apart from it. On a given day only the latest
 offset already reached applies: a directive entered or imported late, or a scan that did not
 run for some days, never floods anyone with the reminders it missed; an obligation long overdue
 gets one overdue notice at most (the last offset). A reminder is a row unique per (obligation,
@@ -24,7 +28,7 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,24 +51,44 @@ def applicable_offset(due: datetime.date, day: datetime.date, offsets: list[int]
     return max(reached) if reached else None
 
 
-def open_obligations(day: datetime.date):
-    """Obligations still owed whose first reminder day has come."""
-    earliest = min(reminder_offsets())
-    held = StudySession.objects.filter(
+def counted_sessions() -> QuerySet[StudySession]:
+    """The sessions that meet a sessions obligation (the outer row): those its recipient held in
+    the campaign, and those the unit acting on it held since it took it over."""
+    return StudySession.objects.filter(
+        Q(unit_id=OuterRef("recipient__unit_id"))
+        | Q(unit_id=OuterRef("unit_id"), held_on__gte=OuterRef("handed_over_on")),
+        campaign_id=OuterRef("directive__campaign_id"),
+    )
+
+
+def session_held() -> Q:
+    """Whether `counted_sessions` has one, as two index probes (campaign, unit) rather than an
+    OR inside one subquery: the second only for an obligation handed over."""
+    by_recipient = StudySession.objects.filter(
         unit_id=OuterRef("recipient__unit_id"), campaign_id=OuterRef("directive__campaign_id")
     )
-    return (
-        Obligation.objects.filter(
-            directive__status=Directive.Status.ISSUED,
-            due_date__isnull=False,
-            due_date__lte=day - datetime.timedelta(days=earliest),
-        )
-        .filter(
-            Q(kind=Obligation.Kind.SESSIONS, fulfilled_at__isnull=True) & ~Exists(held)
-            | Q(kind__in=[Obligation.Kind.IMPLEMENTING, Obligation.Kind.REPORT])
-            & Q(fulfilled_at__isnull=True)
-        )
-        .select_related("recipient")
+    since_handed_over = StudySession.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        campaign_id=OuterRef("directive__campaign_id"),
+        held_on__gte=OuterRef("handed_over_on"),
+    )
+    return Q(Exists(by_recipient)) | Q(Exists(since_handed_over), handed_over_on__isnull=False)
+
+
+def open_obligations(day: datetime.date):
+    """Obligations still owed whose first reminder day has come, acted on by a unit that
+    exists on `day`; not those merged into another (that one is reminded)."""
+    earliest = min(reminder_offsets())
+    return Obligation.objects.filter(
+        Q(unit__closed_on__isnull=True) | Q(unit__closed_on__gt=day),
+        directive__status=Directive.Status.ISSUED,
+        due_date__isnull=False,
+        due_date__lte=day - datetime.timedelta(days=earliest),
+        merged_into__isnull=True,
+    ).filter(
+        Q(kind=Obligation.Kind.SESSIONS, fulfilled_at__isnull=True) & ~session_held()
+        | Q(kind__in=[Obligation.Kind.IMPLEMENTING, Obligation.Kind.REPORT])
+        & Q(fulfilled_at__isnull=True)
     )
 
 
@@ -103,7 +127,7 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
     responsible: dict[int, list[int]] = {}
     for unit_id, user_id in (
         Membership.objects.active_on(day)
-        .filter(unit_id__in=owed.values("recipient__unit_id"), role__in=RESPONSIBLE_ROLES)
+        .filter(unit_id__in=owed.values("unit_id"), role__in=RESPONSIBLE_ROLES)
         .values_list("unit_id", "user_id")
         .distinct()
     ):
@@ -118,7 +142,7 @@ def reminders_scan(*, day: datetime.date | None = None, dry_run: bool = False) -
         )
         for obligation in obligations
         if (offset := applicable_offset(obligation.due_date, day, offsets)) is not None
-        for user_id in responsible.get(obligation.recipient.unit_id, [])
+        for user_id in responsible.get(obligation.unit_id, [])
     ]
     if dry_run:
         existing = set(
@@ -188,8 +212,11 @@ def _line(reminder: Reminder, day: datetime.date) -> tuple[str, str]:
     milestone = obligation.milestone if obligation.milestone_id else None
     if milestone is not None and milestone.title:
         what = f"{what} ({milestone.title})"
+    unit = obligation.unit.name
+    if obligation.unit_id != obligation.recipient.unit_id:  # handed over: say whose it was
+        unit = f"{unit} (tiếp nhận từ {obligation.recipient.unit_name})"
     title = (
-        f"{obligation.recipient.unit.name}: {what} theo {directive.kind.name} số "
+        f"{unit}: {what} theo {directive.kind.name} số "
         f"{directive.symbol} – hạn {obligation.due_date:%d/%m/%Y} ({when})"
     )
     return title, _directive_url(directive.pk)
@@ -262,11 +289,12 @@ def _scheduled(reminders):
         .select_related(
             "obligation",
             "obligation__milestone",
-            "obligation__recipient__unit",
+            "obligation__unit",
+            "obligation__recipient",
             "obligation__directive",
             "obligation__directive__kind",
         )
-        .order_by("due_date", "obligation__recipient__unit__path")
+        .order_by("due_date", "obligation__unit__path")
     )
 
 

@@ -33,6 +33,7 @@ from reports.models import (
     StudySession,
     reviewed_by_q,
 )
+from reports.reminders import counted_sessions
 from units.access import Capability, can, issuer_units_for, own_units_for
 from units.models import Membership, Role, Unit, User
 
@@ -65,10 +66,12 @@ def unit_propaganda(unit: Unit, campaign: Campaign) -> QuerySet[PropagandaItem]:
 
 
 def unit_report_obligations(unit: Unit, campaign: Campaign) -> list[Obligation]:
-    """The unit's report deadlines in the campaign, each with its report when started."""
+    """The report deadlines the unit acts on in the campaign (its own, those handed over to it;
+    not one merged into another), each with its report when started."""
     return list(
         Obligation.objects.filter(
-            recipient__unit=unit,
+            unit=unit,
+            merged_into__isnull=True,
             kind=Obligation.Kind.REPORT,
             directive__campaign=campaign,
             directive__status=Directive.Status.ISSUED,
@@ -111,33 +114,37 @@ def overdue_units(
     campaign: Campaign, unit: Unit, *, today: datetime.date | None = None, limit: int = 50
 ) -> list[Overdue]:
     """Units of the subtree past a deadline (report not sent, plan not issued), earliest
-    first, with their secretaries' names: two queries."""
+    first, with their secretaries' names: two queries. The unit that acts on the work is the
+    one to call: a successor for what it took over; a closed unit, which nobody can call, is
+    left out (what it missed stays in the figures)."""
     today = today or timezone.localdate()
     submitted = DELIVERED
     late = (
         Obligation.objects.filter(
+            Q(unit__closed_on__isnull=True) | Q(unit__closed_on__gt=today),
             directive__campaign=campaign,
             directive__status=Directive.Status.ISSUED,
-            recipient__unit__path__startswith=unit.path,
+            unit__path__startswith=unit.path,
             due_date__lt=today,
+            merged_into__isnull=True,
         )
         .filter(
             Q(kind=Obligation.Kind.IMPLEMENTING, fulfilled_at__isnull=True)
             | (Q(kind=Obligation.Kind.REPORT) & ~Q(report__status__in=submitted))
         )
-        .select_related("recipient__unit")
-        .order_by("due_date", "recipient__unit__path")[: limit * 3]
+        .select_related("unit")
+        .order_by("due_date", "unit__path")[: limit * 3]
     )
     found: dict[int, Overdue] = {}
     for obligation in late:
         if obligation.due_date is None:  # overdue means a deadline passed; the filter ensures one
             continue
-        entry = found.get(obligation.recipient.unit_id)
+        entry = found.get(obligation.unit_id)
         if entry is None:
             if len(found) == limit:
                 continue
-            entry = found[obligation.recipient.unit_id] = Overdue(
-                unit=obligation.recipient.unit, items=[], secretaries=[]
+            entry = found[obligation.unit_id] = Overdue(
+                unit=obligation.unit, items=[], secretaries=[]
             )
         entry.items.append((obligation.get_kind_display(), obligation.due_date))
     for membership in (
@@ -243,7 +250,8 @@ class TodoItem:
 
     @property
     def unit(self) -> Unit:
-        return self.obligation.recipient.unit
+        """The unit acting on it: the recipient, or the successor it was handed over to."""
+        return self.obligation.unit
 
     @property
     def directive(self) -> Directive:
@@ -278,8 +286,9 @@ def unit_todo(
     user: User, *, today: datetime.date | None = None, limit: int = TODO_LIMIT
 ) -> list[TodoItem]:
     """What the user's own units (and their organs) owe under the directives they received in
-    campaigns not yet history, each with its true state, sorted by urgency: two queries,
-    whatever the size of the tree.
+    campaigns not yet history, and what they took over from units merged, split or closed into
+    them, each with its true state, sorted by urgency: two queries, whatever the size of the
+    tree. One merged into the unit's own obligation is not listed apart from it.
 
     A session logged counts at once ("Đã tổ chức N buổi"); a report's state is its own (draft,
     returned with the comment, submitted, accepted); a plan is owed until it is issued. The
@@ -288,23 +297,24 @@ def unit_todo(
     """
     today = today or timezone.localdate()
     issuers = list(issuer_units_for(user))
-    sessions = StudySession.objects.filter(
-        unit_id=OuterRef("recipient__unit_id"), campaign_id=OuterRef("directive__campaign_id")
-    )
+    # A draft left by a unit that has since ended is not the successor's to go on with.
     drafts = Directive.objects.filter(
-        responds_to_id=OuterRef("recipient_id"), status=Directive.Status.DRAFT
+        responds_to_id=OuterRef("recipient_id"),
+        status=Directive.Status.DRAFT,
+        issuer__closed_on__isnull=True,
     ).order_by("-pk")
     open_report = Q(report__isnull=True) | Q(
         report__status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
     )
     obligations = (
         Obligation.objects.filter(
-            recipient__unit__in=[unit.pk for unit in issuers],
+            unit__in=[unit.pk for unit in issuers],
+            merged_into__isnull=True,
             directive__status=Directive.Status.ISSUED,
             directive__campaign__end_date__gte=today - datetime.timedelta(days=HISTORY_AFTER_DAYS),
         )
         .annotate(
-            sessions_held=_count_of(sessions),
+            sessions_held=_count_of(counted_sessions()),
             draft_id=Subquery(drafts.values("pk")[:1]),
             stage=Case(
                 When(
@@ -323,7 +333,8 @@ def unit_todo(
             ),
         )
         .select_related(
-            "recipient__unit",
+            "unit",
+            "recipient",
             "directive__kind",
             "directive__issuer",
             "milestone",
@@ -370,7 +381,7 @@ def _todo_item(
     issuers: list[Unit],
 ) -> TodoItem:
     stage = Stage(obligation.stage)  # type: ignore[attr-defined]  # annotated above
-    unit = obligation.recipient.unit
+    unit = obligation.unit
     tone, badge = _deadline(obligation.due_date, today)
     if stage == Stage.DONE:
         tone, badge = Tone.DONE, "Đã xong"
@@ -388,6 +399,8 @@ def _todo_item(
         _report_state(item, obligation, unit.pk in may_capture)
     else:
         _plan_state(item, obligation, issuers)
+    if obligation.unit_id != obligation.recipient.unit_id:  # handed over: say whose it was
+        item.label = f"{item.label} (tiếp nhận từ {obligation.recipient.unit_name})"
     return item
 
 
@@ -435,7 +448,7 @@ def _plan_state(item: TodoItem, obligation: Obligation, issuers: list[Unit]) -> 
         )
     else:
         item.label = str(Obligation.Kind.IMPLEMENTING.label)
-        unit = obligation.recipient.unit
+        unit = obligation.unit
         item.issuer_options = [u for u in issuers if implements_for(u, unit)]
         url = reverse("campaigns:directive_implement", args=[obligation.recipient_id])
         item.action = Action("Tạo văn bản thực hiện", url, post=True)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -95,6 +95,24 @@ def _require_unreported(
         )
 
 
+CLOSED_SESSION = "không ghi được buổi sinh hoạt từ ngày đó; hãy ghi cho đơn vị kế thừa."
+CLOSED_ITEM = "không ghi được tin, bài đăng từ ngày đó; hãy ghi cho đơn vị kế thừa."
+CLOSED_REPORT = "không soạn được báo cáo mới cho đơn vị này."
+
+
+def _require_open(unit: Unit, day: datetime.date | None, refused: str, field: str = "") -> None:
+    """A unit that has ended takes no new work: nothing dated from its closing day on (`day`
+    None: nothing at all). What happened before that day may still be entered."""
+    closed = unit.closed_on
+    if closed is None or (day is not None and day < closed):
+        return
+    refusal = ValidationError(
+        f"{unit.name} đã không còn hoạt động từ ngày {closed:%d/%m/%Y}: {refused}",
+        code="unit_closed",
+    )
+    raise ValidationError({field: refusal}) if field else refusal
+
+
 def _check_present(session: StudySession) -> None:
     if session.members_present > session.member_count:
         raise ValidationError(
@@ -121,6 +139,7 @@ def session_create(
     unknown = set(fields).difference(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"session_create does not set {sorted(unknown)}")
+    _require_open(unit, fields["held_on"], CLOSED_SESSION, "held_on")
     _require_unreported(unit, campaign, fields["held_on"])
     session = StudySession(
         campaign=campaign,
@@ -155,6 +174,8 @@ def session_update(
         raise TypeError(f"session_update does not set {sorted(unknown)}")
     _require_unreported(session.unit, session.campaign, session.held_on)
     if "held_on" in fields:
+        if fields["held_on"] != session.held_on:
+            _require_open(session.unit, fields["held_on"], CLOSED_SESSION, "held_on")
         _require_unreported(session.unit, session.campaign, fields["held_on"])
     for name, value in fields.items():
         setattr(session, name, _clean(value))
@@ -211,6 +232,7 @@ def attachment_add(*, actor: User | None, session: StudySession, upload) -> Sess
 def propaganda_create(
     *, actor: User | None, campaign: Campaign, unit: Unit, **fields
 ) -> PropagandaItem:
+    _require_open(unit, fields.get("published_on"), CLOSED_ITEM, "published_on")
     item = PropagandaItem(
         campaign=campaign, unit=unit, created_by=actor, **{k: _clean(v) for k, v in fields.items()}
     )
@@ -231,6 +253,8 @@ def propaganda_update(*, actor: User | None, item: PropagandaItem, **fields) -> 
         raise TypeError(f"propaganda_update does not set {sorted(unknown)}")
     _require_unreported(item.unit, item.campaign, item.published_on, ITEM)
     if "published_on" in fields:
+        if fields["published_on"] != item.published_on:
+            _require_open(item.unit, fields["published_on"], CLOSED_ITEM, "published_on")
         _require_unreported(item.unit, item.campaign, fields["published_on"], ITEM)
     for name, value in fields.items():
         setattr(item, name, _clean(value))
@@ -250,12 +274,23 @@ def propaganda_delete(*, actor: User | None, item: PropagandaItem) -> None:
 
 @transaction.atomic
 def report_start(*, actor: User | None, obligation: Obligation) -> ProgressReport:
-    """The report for a report obligation: the one already started, or a new draft."""
+    """The report for a report obligation: the one already started, or a new draft, written by
+    the unit acting on it (the recipient, or the successor it was handed over to). An
+    obligation merged into the successor's own is answered by that one's report."""
     if obligation.kind != Obligation.Kind.REPORT:
         raise ValidationError("Việc này không phải hạn báo cáo.", code="not_a_report")
+    if obligation.merged_into_id is not None:
+        obligation = Obligation.objects.select_related("directive", "unit").get(
+            pk=obligation.merged_into_id
+        )
+    started = ProgressReport.objects.filter(obligation=obligation).first()
+    if started is not None:
+        return started
+    # Work a closed unit still owes (not handed over) is seen, not started anew.
+    _require_open(obligation.unit, None, CLOSED_REPORT)
     report, _ = ProgressReport.objects.get_or_create(
         obligation=obligation,
-        defaults={"unit": obligation.recipient.unit, "campaign": obligation.directive.campaign},
+        defaults={"unit_id": obligation.unit_id, "campaign": obligation.directive.campaign},
     )
     return report
 
@@ -347,7 +382,10 @@ def report_submit(
             "updated_at",
         ]
     )
-    Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=now)
+    # Those merged into it (a predecessor's, handed over) are met with it.
+    Obligation.objects.filter(
+        Q(pk=report.obligation_id) | Q(merged_into_id=report.obligation_id)
+    ).update(fulfilled_at=now)
     record_event(
         kind=EventKind.REPORT_SENT if outside else EventKind.REPORT_SUBMITTED,
         actor=actor,
@@ -375,7 +413,9 @@ def report_return(*, actor: User | None, report: ProgressReport, comment: str) -
     report.save(
         update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
     )
-    Obligation.objects.filter(pk=report.obligation_id).update(fulfilled_at=None)
+    Obligation.objects.filter(
+        Q(pk=report.obligation_id) | Q(merged_into_id=report.obligation_id)
+    ).update(fulfilled_at=None)
     record_event(
         kind=EventKind.REPORT_RETURNED,
         actor=actor,

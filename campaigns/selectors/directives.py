@@ -40,18 +40,25 @@ def recipient_statuses(directive: Directive, user: User | None = None) -> list[R
         recipients = recipients.filter(scope_q(user, Capability.VIEW, "unit__"))
     recipients = recipients.select_related("unit", "unit__kind").prefetch_related(
         Prefetch("responses", queryset=responses.order_by("-status", "-pk")),
-        Prefetch("obligations", queryset=Obligation.objects.select_related("milestone")),
+        Prefetch(
+            "obligations",
+            queryset=Obligation.objects.select_related("milestone", "unit", "fulfilled_by__kind"),
+        ),
     )
     rows = []
     for recipient in recipients.order_by("unit__path"):
         found = list(recipient.responses.all())
-        # An issued response wins over a draft ("issued" sorts after "draft" descending).
-        issued = [d for d in found if d.status == Directive.Status.ISSUED]
+        obligations = list(recipient.obligations.all())
+        # An issued response wins over a draft ("issued" sorts after "draft" descending); a
+        # successor's plan that answered this row's plan with its own, after a merger, too.
+        issued = [d for d in found if d.status == Directive.Status.ISSUED] or [
+            o.fulfilled_by for o in obligations if o.fulfilled_by is not None
+        ]
         rows.append(
             RecipientStatus(
                 recipient=recipient,
                 response=next(iter(issued or found), None),
-                obligations=list(recipient.obligations.all()),
+                obligations=obligations,
             )
         )
     return rows

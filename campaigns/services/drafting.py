@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
 
 from campaigns.documents.text import nfc
 from campaigns.models import Campaign, Directive, DirectiveKind, DirectiveRecipient, Milestone
 from campaigns.selectors import issuer_defaults, level_units, recipient_candidates, signer_defaults
-from units.models import Unit, User
+from units.models import Lineage, Unit, User
 
 # The fields of a draft its author edits on the draft page, in the order the page shows them.
 DRAFT_EDIT_FIELDS = (
@@ -118,6 +119,36 @@ def directive_delete(*, actor: User | None, directive: Directive) -> None:
 # ---------------------------------------------------------------------------- recipients
 
 
+def closed_recipients(units: QuerySet[Unit]) -> list[ValidationError]:
+    """Why each closed unit among these cannot be sent a directive: since when, and who carries
+    on its work. Two queries (one when none is closed)."""
+    closed = list(units.filter(closed_on__isnull=False).order_by("path"))
+    if not closed:
+        return []
+    successors: dict[int, list[str]] = {}
+    for link in (
+        Lineage.objects.filter(predecessor__in=closed, successor__isnull=False)
+        .exclude(successor_id=F("predecessor_id"))
+        .select_related("successor")
+        .order_by("operation__effective_date", "pk")
+    ):
+        if link.successor is not None:  # filtered above; for the type checker
+            successors.setdefault(link.predecessor_id, []).append(link.successor.name)
+    problems = []
+    for unit in closed:
+        assert unit.closed_on is not None  # noqa: S101 (filtered above; for the type checker)
+        names = successors.get(unit.pk)
+        heirs = f"; đơn vị kế thừa: {', '.join(names)}" if names else ""
+        problems.append(
+            ValidationError(
+                f"Nơi nhận {unit.name} đã không còn hoạt động từ ngày "
+                f"{unit.closed_on:%d/%m/%Y}{heirs}. Hãy bỏ đơn vị này khỏi nơi nhận.",
+                code="recipient_closed",
+            )
+        )
+    return problems
+
+
 @transaction.atomic
 def recipients_add(
     *, actor: User | None, directive: Directive, units: Iterable[Unit] = (), level: str = ""
@@ -131,6 +162,8 @@ def recipients_add(
         allowed = set(candidates.filter(pk__in=[u.pk for u in chosen]).values_list("pk", flat=True))
         refused = [u for u in chosen if u.pk not in allowed]
         if refused:
+            if closed := closed_recipients(Unit.objects.filter(pk__in=[u.pk for u in refused])):
+                raise ValidationError(closed)
             names = ", ".join(u.name for u in refused)
             raise ValidationError(
                 f"Không gửi được cho đơn vị ngoài phạm vi của cơ quan ban hành: {names}.",

@@ -4,12 +4,14 @@ the drafts started from an issued directive (implementing it, or replacing it)."
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from campaigns.documents.formatting import document_symbol
@@ -36,6 +38,7 @@ from .drafting import (
     MilestoneData,
     _portal_issuer,
     _require_draft,
+    closed_recipients,
     directive_create,
     milestones_replace,
     outside_campaign,
@@ -64,6 +67,10 @@ def issue_problems(directive: Directive) -> list[ValidationError]:
         problems.append(ValidationError("Chưa có chức vụ và họ tên người ký.", code="no_signer"))
     if not directive.recipients.exists() and not directive.recipient_lines.strip():
         problems.append(ValidationError("Chưa có nơi nhận.", code="no_recipients"))
+    # A unit closed since it was added would be given new work it can no longer do.
+    problems.extend(
+        closed_recipients(Unit.objects.filter(received_directives__directive=directive))
+    )
     campaign = directive.campaign
     parent_deadline = None
     responds_to = directive.responds_to
@@ -109,6 +116,43 @@ def counted_members(unit: Unit) -> int:
     return unit.member_count if unit.kind.counts_members else 0
 
 
+def members_brought_in(campaign_id: int, units: Iterable[Unit]) -> dict[int, int]:
+    """Per unit, the members it took in from units the campaign already expects: those whose
+    sessions it acts on since a merger, split or closure, and the ended units standing in its
+    subtree (merged into it, their members summed into its count, also when their own sessions
+    were done before). A later directive of the campaign freezes the unit's count less these,
+    so the campaign's members stay the real total (reports.figures). One query."""
+    by_path = {unit.path: unit.pk for unit in units if unit.kind.counts_members}
+    if not by_path:
+        return {}
+    ended: dict[int, tuple[str, int, set[int]]] = {}  # expected unit → (path, members, acting)
+    for row in (
+        Obligation.objects.filter(
+            Q(recipient__unit__closed_on__isnull=False) | Q(handed_over_on__isnull=False),
+            directive__campaign_id=campaign_id,
+            directive__status=Directive.Status.ISSUED,
+            kind=Obligation.Kind.SESSIONS,
+        )
+        .values("recipient__unit_id", "recipient__unit__path", "unit_id", "handed_over_on")
+        .annotate(members=Max("recipient__member_count"))
+        .order_by()
+    ):
+        path, members, acting = ended.get(
+            row["recipient__unit_id"], (row["recipient__unit__path"], 0, set())
+        )
+        if row["handed_over_on"] is not None:
+            acting.add(row["unit_id"])
+        ended[row["recipient__unit_id"]] = (path, max(members, row["members"] or 0), acting)
+    counting = set(by_path.values())
+    brought: dict[int, int] = {}
+    for unit_id, (path, members, acting) in ended.items():
+        ancestors = (path[:end] for end in range(Unit.steplen, len(path), Unit.steplen))
+        takers = {by_path[p] for p in ancestors if p in by_path} | (acting & counting)
+        for taker in takers - {unit_id}:
+            brought[taker] = brought.get(taker, 0) + members
+    return brought
+
+
 @transaction.atomic
 def directive_issue(
     *,
@@ -149,20 +193,19 @@ def directive_issue(
     directive.issued_by = actor
 
     recipients = list(directive.recipients.select_related("unit", "unit__kind"))
+    brought_in = members_brought_in(directive.campaign_id, [r.unit for r in recipients])
     for recipient in recipients:
         recipient.unit_name = recipient.unit.name
-        recipient.member_count = counted_members(recipient.unit)
+        recipient.member_count = max(
+            counted_members(recipient.unit) - brought_in.get(recipient.unit_id, 0), 0
+        )
     DirectiveRecipient.objects.bulk_update(
         recipients, ["unit_name", "member_count"], batch_size=1000
     )
     record_obligations(directive, recipients)
 
     if directive.responds_to_id:
-        Obligation.objects.filter(
-            recipient_id=directive.responds_to_id,
-            kind=Obligation.Kind.IMPLEMENTING,
-            fulfilled_at__isnull=True,
-        ).update(fulfilled_at=now, fulfilled_by=directive)
+        _plans_fulfilled(directive, now)
     replaced = None
     if directive.replaces_id and (
         Directive.objects.filter(pk=directive.replaces_id, status=Directive.Status.ISSUED).update(
@@ -235,7 +278,41 @@ def _record_issue_events(actor: User | None, directive: Directive, *, replaced: 
         answered = DirectiveRecipient.objects.select_related("unit").get(
             pk=directive.responds_to_id
         )
-        record_event(kind=EventKind.PLAN_ISSUED, actor=actor, unit=answered.unit, target=directive)
+        owed = _owed_plan(answered.pk)
+        record_event(
+            kind=EventKind.PLAN_ISSUED,
+            actor=actor,
+            unit=owed.unit if owed is not None else answered.unit,
+            target=directive,
+        )
+
+
+def _owed_plan(recipient_id: int) -> Obligation | None:
+    """The plan a recipient row owes, as the unit acting on it now answers it: the row's own
+    obligation, or the successor's one it was merged into (units.services.reorganise)."""
+    owed = (
+        Obligation.objects.filter(recipient_id=recipient_id, kind=Obligation.Kind.IMPLEMENTING)
+        .select_related("unit", "unit__kind", "merged_into__unit__kind", "merged_into__recipient")
+        .first()
+    )
+    if owed is not None and owed.merged_into is not None:
+        return owed.merged_into
+    return owed
+
+
+def _plans_fulfilled(plan: Directive, now: datetime.datetime) -> None:
+    """The plan answers the row it responds to and every plan of the same directive its unit
+    acts on: those handed over from predecessors that merged into it, split or closed."""
+    answered = plan.responds_to_id
+    if answered is None:
+        return
+    met = Q(recipient_id=answered)
+    owed = _owed_plan(answered)
+    if owed is not None:
+        met |= Q(directive_id=owed.directive_id, unit_id=owed.unit_id)
+    Obligation.objects.filter(
+        met, kind=Obligation.Kind.IMPLEMENTING, fulfilled_at__isnull=True
+    ).update(fulfilled_at=now, fulfilled_by=plan)
 
 
 def record_obligations(directive: Directive, recipients: list[DirectiveRecipient]) -> None:
@@ -299,19 +376,29 @@ def directive_implement(
     issuer's head (proposed by directive_create, never the drafter). Asking twice
     returns the draft already started instead of a second one.
     """
+    owed = _owed_plan(recipient.pk)
+    acting = recipient.unit
+    if owed is not None:
+        # Answered as the unit acting on it: a successor answers its predecessor's row, or its
+        # own row when the predecessor's plan was merged into it.
+        if owed.recipient_id != recipient.pk:
+            recipient = owed.recipient
+        acting = owed.unit
     existing = (
         Directive.objects.filter(responds_to=recipient)
         .exclude(status=Directive.Status.REPLACED)
+        # A draft left by a unit that has since ended is not the successor's to finish.
+        .exclude(status=Directive.Status.DRAFT, issuer__closed_on__isnull=False)
         .order_by("-pk")
         .first()
     )
     if existing is not None:
         return existing
     parent = Directive.objects.select_related("kind", "campaign").get(pk=recipient.directive_id)
-    issuer = issuer or recipient.unit
-    if not implements_for(issuer, recipient.unit):
+    issuer = issuer or acting
+    if not implements_for(issuer, acting):
         raise ValidationError(
-            f"{issuer.name} không thể ban hành văn bản thực hiện thay cho {recipient.unit.name}.",
+            f"{issuer.name} không thể ban hành văn bản thực hiện thay cho {acting.name}.",
             code="issuer_not_recipient",
         )
     kind = DirectiveKind.objects.get(code="KH")
@@ -340,7 +427,7 @@ def directive_implement(
                 due_month=m.due_month,
             )
             for m in parent.milestones.all()
-            if m.binds(recipient.unit)
+            if m.binds(acting)
         ],
     )
     if recipient_candidates(issuer).exists():

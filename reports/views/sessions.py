@@ -49,12 +49,15 @@ def unit_work(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     campaigns = list(selectors.campaigns_of_unit(request.user, unit)[:50])
     campaign = _campaign_for(request, unit, campaigns)
+    may_capture = can(request.user, Capability.CAPTURE, unit)
     context = {
         "unit": unit,
         "crumbs": breadcrumbs(request.user, unit),
         "campaigns": campaigns,
         "campaign": campaign,
-        "may_capture": can(request.user, Capability.CAPTURE, unit),
+        "may_capture": may_capture,
+        # A closed unit's work page shows what it did; new work is its successor's.
+        "may_add": may_capture and unit.closed_on is None,
     }
     if campaign is not None:
         sessions = selectors.unit_sessions(unit, campaign)
