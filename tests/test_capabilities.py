@@ -30,7 +30,7 @@ from tests.walk import (
     snapshot,
 )
 from units.access import Capability
-from units.models import Membership, Role, User
+from units.models import Membership, ReorganisationBatch, Role, User
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -46,6 +46,11 @@ CAPABILITY_NEEDED: dict[str, Capability] = {
     "units:unit_add_child": Capability.MANAGE,
     "units:unit_rename": Capability.MANAGE,
     "units:unit_move": Capability.MANAGE,
+    "units:unit_merge": Capability.MANAGE,
+    "units:unit_split": Capability.MANAGE,
+    "units:unit_close": Capability.MANAGE,
+    "units:reorganise_batch_upload": Capability.MANAGE,
+    "units:reorganise_batch_apply": Capability.MANAGE,
     "units:membership_add": Capability.MANAGE,
     "units:membership_end": Capability.MANAGE,
     "campaigns:campaign_edit": Capability.ISSUE,
@@ -207,12 +212,29 @@ def _material(w: SimpleNamespace) -> int:
     ).pk
 
 
+def _reorganisation_file(w: SimpleNamespace) -> int:
+    """A file of the bloc's administrator for grassroots_a, previewed without a bad row: ready
+    to apply (applying runs after the commit, which these tests never reach)."""
+    return ReorganisationBatch.objects.create(
+        created_by=w.users.admin,
+        scope=w.tree.grassroots_a,
+        file_name="sap-xep.xlsx",
+        content=b"x",
+        status=ReorganisationBatch.Status.PREVIEWED,
+    ).pk
+
+
 # Per writing URL: an object inside the bloc's subtree, given the user who will post to it.
 INSIDE_OBJECTS: dict[str, Callable[[SimpleNamespace, User], int]] = {
     "units:unit_edit": lambda w, _: w.tree.cell_a2.pk,
     "units:unit_add_child": lambda w, _: w.tree.cell_a2.pk,
     "units:unit_rename": lambda w, _: w.tree.cell_a2.pk,
     "units:unit_move": lambda w, _: w.tree.cell_a2.pk,
+    "units:unit_merge": lambda w, _: w.tree.cell_a2.pk,
+    "units:unit_split": lambda w, _: w.tree.cell_a2.pk,
+    "units:unit_close": lambda w, _: w.tree.cell_a2.pk,
+    "units:reorganise_batch_upload": lambda w, _: w.tree.cell_a2.pk,
+    "units:reorganise_batch_apply": lambda w, _: _reorganisation_file(w),
     "units:membership_add": lambda w, _: w.tree.cell_a2.pk,
     "units:membership_end": lambda w, _: Membership.objects.get(user=w.users.cell_secretary).pk,
     "campaigns:campaign_edit": lambda w, _: bloc_campaign(w).pk,
@@ -249,6 +271,8 @@ INSIDE_OBJECTS: dict[str, Callable[[SimpleNamespace, User], int]] = {
 # Fields of the shared submission that name a unit of the other bloc: here, one of the bloc's.
 INSIDE_FIELDS: dict[str, Callable[[SimpleNamespace], dict[str, str]]] = {
     "units:unit_move": lambda tree: {"target_code": tree.grassroots_b.code},
+    # The cell merged into its sibling.
+    "units:unit_merge": lambda tree: {"codes": tree.cell_a1.code, "into_code": tree.cell_a1.code},
     "campaigns:directive_recipients": lambda tree: {"codes": tree.cell_a1.code},
     "campaigns:import_review": lambda tree: {"units": str(tree.bloc.pk)},
     # A handler of grassroots_a's own office: its secretary.

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.models import (
@@ -41,7 +42,8 @@ from tests.walk import (
     received_file,
     snapshot,
 )
-from units.models import Membership, Role, UnitImport, User
+from units import services as unit_services
+from units.models import Membership, ReorganisationBatch, Role, Unit, UnitImport, User
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -64,6 +66,22 @@ def _outside_import(w: SimpleNamespace) -> int:
     return UnitImport.objects.create(
         created_by=w.users.outside_admin, file_name="doanh-nghiep.xlsx", content=b"x"
     ).pk
+
+
+def _reorganisation_file(user: User, scope: Unit) -> ReorganisationBatch:
+    """A reorganisation file `user` uploaded for `scope`, previewed without a bad row: its page
+    offers to apply it (applying runs after the commit, which these tests never reach)."""
+    return ReorganisationBatch.objects.create(
+        created_by=user,
+        scope=scope,
+        file_name="sap-xep.xlsx",
+        content=b"x",
+        status=ReorganisationBatch.Status.PREVIEWED,
+    )
+
+
+def _outside_reorganisation_file(w: SimpleNamespace) -> int:
+    return _reorganisation_file(w.users.outside_admin, w.tree.other_bloc).pk
 
 
 def _outside_staff(w: SimpleNamespace) -> User:
@@ -267,10 +285,17 @@ OUTSIDE_OBJECTS: dict[str, dict[str, Callable[[SimpleNamespace], int]]] = {
     "units:unit_add_child": {"pk": _outside_unit},
     "units:unit_rename": {"pk": _outside_unit},
     "units:unit_move": {"pk": _outside_unit},
+    "units:unit_merge": {"pk": _outside_unit},
+    "units:unit_split": {"pk": _outside_unit},
+    "units:unit_close": {"pk": _outside_unit},
+    "units:reorganisation_list": {"pk": _outside_unit},
     "units:unit_export": {"pk": _outside_unit},
     "units:membership_add": {"pk": _outside_unit},
     "units:membership_end": {"pk": _outside_membership},
     "units:import_detail": {"pk": _outside_import},
+    "units:reorganise_batch_upload": {"pk": _outside_unit},
+    "units:reorganise_batch_detail": {"pk": _outside_reorganisation_file},
+    "units:reorganise_batch_apply": {"pk": _outside_reorganisation_file},
     "campaigns:campaign_detail": {"pk": _outside_campaign},
     "campaigns:campaign_edit": {"pk": _outside_campaign},
     "campaigns:material_add": {"pk": _outside_campaign},
@@ -457,7 +482,8 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
     both grassroots organisations), `"directive:draft"`, `"directive:issued"`,
     `"directive:imported"` (received as a file by grassroots_a), `"received_file:secretary"`
     (a file the secretary uploaded, waiting for review), `"recipient:grassroots_a"` (that
-    unit's line of the issued directive) → the URL's kwargs."""
+    unit's line of the issued directive), `"reorganisation_file:admin"` (a reorganisation file
+    the administrator uploaded for their unit, previewed) → the URL's kwargs."""
     if spec is None:
         return {}
     what, name = spec.split(":")
@@ -485,6 +511,8 @@ def _object(spec: str | None, world: SimpleNamespace) -> dict[str, int]:
         return {
             "pk": UnitImport.objects.create(created_by=user, file_name="a.csv", content=b"x").pk
         }
+    if what == "reorganisation_file":
+        return {"pk": _reorganisation_file(user, Membership.objects.get(user=user).unit).pk}
     raise AssertionError(spec)
 
 
@@ -494,6 +522,10 @@ MANAGE_PAGES = [
     "units:unit_move",
     "units:unit_add_child",
     "units:membership_add",
+    "units:unit_merge",
+    "units:unit_split",
+    "units:unit_close",
+    "units:reorganise_batch_upload",
 ]
 
 EDITING_PAGES = [
@@ -557,6 +589,13 @@ ACCESS_TABLE = [
     ("superuser", "units:unit_detail", "unit:other_cell", 200),
     ("superuser", "units:unit_edit", "unit:city", 200),
     ("leader", "units:unit_export", "unit:bloc", 200),
+    # The reorganisations of a subtree are read by whoever sees it.
+    *[
+        (who, "units:reorganisation_list", "unit:grassroots_a", 200)
+        for who in ("admin", "staff", "leader", "secretary")
+    ],
+    ("secretary", "units:reorganisation_list", "unit:bloc", 404),
+    ("cell_secretary", "units:reorganisation_list", "unit:grassroots_a", 404),
     ("secretary", "units:unit_export", "unit:grassroots_a", 200),
     ("cell_secretary", "units:unit_export", "unit:grassroots_a", 404),
     ("admin", "units:membership_end", "membership:secretary", 200),
@@ -570,6 +609,21 @@ ACCESS_TABLE = [
     ("admin", "units:import_detail", "import:admin", 200),
     ("superuser", "units:import_detail", "import:admin", 200),
     ("staff", "units:import_detail", "import:admin", 404),
+    # A reorganisation file: the template for whoever manages a unit; a file uploaded for a unit
+    # is seen (and applied) by whoever manages that unit.
+    ("admin", "units:reorganise_batch_template", None, 200),
+    *[
+        (who, "units:reorganise_batch_template", None, 404)
+        for who in ("staff", "leader", "secretary")
+    ],
+    *[
+        (who, "units:reorganise_batch_detail", "reorganisation_file:admin", 200)
+        for who in ("admin", "superuser")
+    ],
+    *[
+        (who, "units:reorganise_batch_detail", "reorganisation_file:admin", 404)
+        for who in ("staff", "leader", "secretary", "outside_admin")
+    ],
     *[(who, "units:unit_list", None, 200) for who in ("admin", "leader", "nobody")],
     *[(who, "home", None, 200) for who in ("admin", "staff", "leader", "secretary", "nobody")],
     # Campaigns and directives: staff write and issue for their committee; leaders and
@@ -711,6 +765,54 @@ ACCESS_TABLE = [
 def test_access_table(who, page, obj, status, world, client_for):
     url = reverse(page, kwargs=_object(obj, world))
     assert client_for(getattr(world.users, who)).get(url).status_code == status
+
+
+# ---------------------------------------------------------------------------- closed units
+
+# The pages of one unit: those whose object, for the walk above, is a unit of the other bloc.
+UNIT_PAGES = [
+    r
+    for r in WITH_OBJECT
+    if OUTSIDE_OBJECTS.get(r.name, {}).get("pk") in {_outside_unit, _outside_grassroots}
+    and r.name not in POST_ONLY
+]
+
+
+def _merge_grassroots_a_away(world: SimpleNamespace) -> None:
+    """grassroots_a merged into grassroots_b today, nobody's role carried over."""
+    unit_services.unit_merge(
+        actor=world.users.admin,
+        predecessors=[world.tree.grassroots_a, world.tree.grassroots_b],
+        day=timezone.localdate(),
+        decision=unit_services.Decision(number="125-QĐ/ĐUK"),
+        into=world.tree.grassroots_b,
+        carry_over=[],
+    )
+
+
+@pytest.mark.parametrize("route", UNIT_PAGES, ids=str)
+def test_a_closed_units_former_secretary_finds_none_of_its_pages(route, world, client_for):
+    bloc_issued(world)  # the unit's work pages exist: a directive of the campaign reached it
+    url = reverse(route.name, kwargs={"pk": world.tree.grassroots_a.pk})
+    before = client_for(world.users.secretary).get(url).status_code
+    _merge_grassroots_a_away(world)
+
+    after = client_for(User.objects.get(pk=world.users.secretary.pk)).get(url).status_code
+
+    assert after == 404
+    if route.name in {"units:unit_detail", "reports:unit_work", "reports:dashboard"}:
+        assert before == 200  # the control: these were the secretary's own pages
+
+
+def test_a_closed_units_former_secretary_keeps_what_another_role_grants(world, client_for):
+    _merge_grassroots_a_away(world)
+    MembershipFactory(user=world.users.secretary, unit=world.tree.grassroots_b, role=Role.LEADER)
+
+    client = client_for(User.objects.get(pk=world.users.secretary.pk))
+
+    # The closed unit now sits under its successor, which the secretary leads.
+    assert client.get(world.tree.grassroots_a.get_absolute_url()).status_code == 200
+    assert client.get(world.tree.bloc.get_absolute_url()).status_code == 404
 
 
 # ---------------------------------------------------------------------------- lists and search

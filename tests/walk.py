@@ -28,7 +28,16 @@ from reports.models import Notification, ProgressReport, PropagandaItem, StudySe
 from tests.campaigns.reference_document import REFERENCE
 from tests.factories import kind
 from tests.plugins.directives import directive_kind, make_draft
-from units.models import Membership, Role, Unit, UnitImport, UnitNameRecord, User
+from units.models import (
+    Membership,
+    ReorganisationBatch,
+    Role,
+    Unit,
+    UnitImport,
+    UnitNameRecord,
+    User,
+)
+from units.services.reorganise_import import template_csv
 
 # ---------------------------------------------------------------------------- every URL
 
@@ -126,6 +135,8 @@ READ_ONLY = {
     "units:unit_detail",
     "units:unit_export",
     "units:import_detail",
+    "units:reorganisation_list",
+    "units:reorganise_batch_detail",
     "campaigns:campaign_detail",
     "campaigns:material_file",
     "campaigns:directive_detail",
@@ -152,6 +163,7 @@ READ_ONLY = {
 
 # Actions that take only POST: every user, the owner too, gets 405 for GET, which tells nothing.
 POST_ONLY = {
+    "units:reorganise_batch_apply",
     "campaigns:material_delete",
     "campaigns:directive_preview",
     "campaigns:directive_delete",
@@ -182,6 +194,12 @@ def post_data(route: Route, world: SimpleNamespace) -> dict[str, str]:
         }
     if route.name.startswith("reports:"):
         return _report_post_data()
+    if route.name == "units:reorganise_batch_upload":
+        # The downloadable template, uploaded as it is: stored, its preview queued for after
+        # the commit (which the walks' transactions never reach).
+        return {"file": SimpleUploadedFile("mau-sap-xep-don-vi.csv", template_csv())}
+    if route.name in REORGANISE_POSTS:
+        return _unit_post_data(world.tree) | REORGANISE_POSTS[route.name](world.tree)
     return _unit_post_data(world.tree)
 
 
@@ -261,6 +279,44 @@ def _unit_post_data(tree) -> dict[str, str]:
     }
 
 
+# A merger, split or closure of the URL's unit, confirmed in one post (step=apply, nobody's role
+# carried over): the other bloc's cell into its committee, split in two, or dissolved.
+# tests/test_capabilities.py names a cell of the bloc instead (INSIDE_FIELDS).
+REORGANISE_POSTS: dict[str, Callable[[SimpleNamespace], dict[str, str]]] = {
+    "units:unit_merge": lambda tree: {
+        "codes": tree.other_grassroots.code,
+        "mode": "into",
+        "into_code": tree.other_grassroots.code,
+        "decision_number": "99-QĐ/XAMNHAP",
+        "step": "apply",
+    },
+    "units:unit_split": lambda tree: {
+        "parts-TOTAL_FORMS": "2",
+        "parts-INITIAL_FORMS": "0",
+        "parts-MIN_NUM_FORMS": "0",
+        "parts-MAX_NUM_FORMS": "4",
+        **{
+            f"parts-{i}-{field}": value
+            for i in range(2)
+            for field, value in (
+                ("code", f"XAM-NHAP-{i}"),
+                ("name", f"Tổ do người ngoài lập {i}"),
+                ("kind", str(kind("chi-bo").pk)),
+                ("member_count", ""),
+            )
+        },
+        "takes_over": "0",
+        "decision_number": "99-QĐ/XAMNHAP",
+        "step": "apply",
+    },
+    "units:unit_close": lambda tree: {
+        "takes_over_code": "",
+        "decision_number": "99-QĐ/XAMNHAP",
+        "step": "apply",
+    },
+}
+
+
 def _campaign_post_data(route: Route, tree) -> dict[str, str]:
     data = {
         # CampaignForm (and MaterialForm's title)
@@ -329,6 +385,11 @@ def snapshot() -> dict[str, list]:
         ),
         "users": list(User.objects.order_by("pk").values_list("pk", "username", "is_active")),
         "imports": list(UnitImport.objects.order_by("pk").values_list("pk", "status")),
+        "reorganisation_files": list(
+            ReorganisationBatch.objects.order_by("pk").values_list(
+                "pk", "scope_id", "status", "applied_by_id"
+            )
+        ),
         "received_files": list(
             DirectiveImport.objects.order_by("pk").values_list("pk", "created_by_id", "file")
         ),

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Membership, Role, Unit, UnitImport, User
+from .models import Membership, ReorganisationBatch, Role, Unit, UnitImport, User
 
 
 class Capability(enum.StrEnum):
@@ -155,6 +155,19 @@ def access_unit_import(user: User, pk: int) -> UnitImport:
     if found is None:
         raise Http404("Không tìm thấy lần nhập.")
     return found
+
+
+def access_reorganisation_batch(user: User, pk: int) -> ReorganisationBatch:
+    """A reorganisation file is seen and applied by whoever manages its scope unit."""
+    batch = (
+        ReorganisationBatch.objects.defer("content")
+        .select_related("scope", "created_by", "applied_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if batch is None or not can(user, Capability.MANAGE, batch.scope):
+        raise Http404("Không tìm thấy tệp sắp xếp đơn vị.")
+    return batch
 
 
 def issuer_units_for(user: User, capability: Capability = Capability.ISSUE) -> QuerySet[Unit]:

@@ -6,11 +6,19 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from .access import Capability, grants_for, units_visible_to
-from .models import Membership, Role, Unit, User, fold_for_search
+from .models import (
+    Lineage,
+    Membership,
+    Reorganisation,
+    Role,
+    Unit,
+    User,
+    fold_for_search,
+)
 from .positions import Rank, Title, membership_title
 
 
@@ -25,19 +33,36 @@ class ChildRollup:
 
 
 def children_rollup(unit: Unit) -> list[ChildRollup]:
-    """Per child of `unit`: unit and member totals of its subtree, in two queries.
+    """Per open child of `unit`: unit and member totals of its subtree, in two queries.
 
-    One GROUP BY on the child's path prefix does the whole subtree, whatever its size.
+    One GROUP BY on the child's path prefix does the whole subtree, whatever its size. Units
+    closed by a merger, split or closure are history (their successors count their members
+    now): they are left out of the rows and the figures, and listed as predecessors instead.
     """
+    return children_and_totals(unit)[0]
+
+
+def children_and_totals(unit: Unit) -> tuple[list[ChildRollup], dict[str, int]]:
+    """children_rollup, and the subtree's totals (the unit itself, as it was if closed, and its
+    open children's subtrees) added up from the same two queries, for the unit's page."""
+    own = {
+        "units": 1,
+        "grassroots": int(unit.kind.is_grassroots),
+        "members": unit.member_count if unit.kind.counts_members else 0,
+    }
     children = list(
-        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).select_related("kind")
+        Unit.objects.filter(
+            path__startswith=unit.path, depth=unit.depth + 1, closed_on__isnull=True
+        ).select_related("kind")
     )
     if not children:
-        return []
+        return [], own
     prefix_len = len(unit.path) + Unit.steplen
     totals = {
         row["prefix"]: row
-        for row in Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+        for row in Unit.objects.filter(
+            path__startswith=unit.path, depth__gt=unit.depth, closed_on__isnull=True
+        )
         .annotate(prefix=Substr("path", 1, prefix_len))
         .values("prefix")
         .annotate(
@@ -48,7 +73,7 @@ def children_rollup(unit: Unit) -> list[ChildRollup]:
         .order_by()
     }
     empty = {"units": 0, "grassroots": 0, "members": 0}
-    return [
+    rows = [
         ChildRollup(
             unit=child,
             units=totals.get(child.path, empty)["units"],
@@ -57,10 +82,17 @@ def children_rollup(unit: Unit) -> list[ChildRollup]:
         )
         for child in children
     ]
+    open_paths = {child.path for child in children}
+    subtree = {
+        key: value + sum(row[key] for prefix, row in totals.items() if prefix in open_paths)
+        for key, value in own.items()
+    }
+    return rows, subtree
 
 
 def subtree_totals(unit: Unit) -> dict[str, int]:
-    return Unit.objects.filter(path__startswith=unit.path).aggregate(
+    """Units and members of the subtree as it is now (closed units left out)."""
+    return Unit.objects.filter(path__startswith=unit.path, closed_on__isnull=True).aggregate(
         units=Count("pk"),
         grassroots=Count("pk", filter=Q(kind__is_grassroots=True)),
         members=Coalesce(Sum("member_count", filter=Q(kind__counts_members=True)), 0),
@@ -84,12 +116,138 @@ def scope_roots(user: User) -> list[Unit]:
     return list(Unit.objects.filter(path__in=paths).select_related("kind"))
 
 
-def unit_search(user: User, query: str) -> QuerySet[Unit]:
-    """Every word must appear in the name, short name or code, ignoring case and tone marks."""
+# The unit list's filter: units still in existence, or those closed by a reorganisation.
+OPEN, CLOSED = "open", "closed"
+
+
+def unit_search(user: User, query: str, status: str = "") -> QuerySet[Unit]:
+    """Every word must appear in the name, short name or code, ignoring case and tone marks;
+    `status` OPEN or CLOSED keeps only units that still exist, or only those that ended."""
     units = units_visible_to(user)
     for word in fold_for_search(query).split():
         units = units.filter(search_name__contains=word)
+    if status == OPEN:
+        units = units.filter(closed_on__isnull=True)
+    elif status == CLOSED:
+        units = units.filter(closed_on__isnull=False)
     return units.order_by("path")
+
+
+def open_units_managed(user: User) -> QuerySet[Unit]:
+    """Units the user may give new work to: managed by them and not closed (pickers)."""
+    return units_visible_to(user, Capability.MANAGE).filter(closed_on__isnull=True)
+
+
+def merge_candidates(user: User, unit: Unit) -> QuerySet[Unit]:
+    """The unit's open siblings that the user manages: the usual partners of a merger."""
+    if unit.depth <= 1:
+        return Unit.objects.none()
+    return (
+        open_units_managed(user)
+        .filter(path__startswith=unit.path[: -Unit.steplen], depth=unit.depth)
+        .exclude(pk=unit.pk)
+        .order_by("path")
+    )
+
+
+def parent_of(unit: Unit) -> Unit | None:
+    """The unit's parent (None for a root), for the defaults of a closure."""
+    if unit.depth <= 1:
+        return None
+    return Unit.objects.filter(path=unit.path[: -Unit.steplen]).select_related("kind").first()
+
+
+def open_children(units: list[Unit]) -> list[Unit]:
+    """The open child units of these units, in tree order, in one query."""
+    if not units:
+        return []
+    query = Q()
+    for unit in units:
+        query |= Q(path__startswith=unit.path, depth=unit.depth + 1)
+    return list(Unit.objects.filter(query, closed_on__isnull=True).order_by("path"))
+
+
+# ---------------------------------------------------------------------------- reorganisations
+
+
+@dataclass(frozen=True)
+class UnitLineage:
+    """A unit's place in the reorganisations: what ended it, what it came from, its history."""
+
+    closed_by: Reorganisation | None  # the merger, split or closure that ended the unit
+    successors: list[Lineage]  # the unit → units carrying on its work (the one taking over first)
+    predecessors: list[Lineage]  # units that ended → this unit
+    operations: list[Reorganisation]  # every operation that touched the unit, newest first
+    visible: frozenset[int]  # pks of the related units the user may open
+
+
+def unit_lineage(user: User, unit: Unit) -> UnitLineage:
+    """The unit's lineage for its page, in one query; linked units outside the user's scope
+    are named without a link."""
+    links = list(
+        Lineage.objects.filter(Q(predecessor=unit) | Q(successor=unit))
+        .select_related(
+            "operation", "operation__recorded_by", "predecessor__kind", "successor__kind"
+        )
+        .order_by("-operation__effective_date", "-operation_id", "-takes_over_work", "pk")
+    )
+    successors = [
+        link
+        for link in links
+        if link.predecessor_id == unit.pk
+        and link.successor_id is not None
+        and link.successor_id != unit.pk
+    ]
+    closing = [
+        link.operation
+        for link in links
+        if link.predecessor_id == unit.pk and link.successor_id != unit.pk
+    ]
+    operations: dict[int, Reorganisation] = {}
+    for link in links:
+        operations.setdefault(link.operation_id, link.operation)
+    grants = grants_for(user)
+    related = [u for link in links for u in (link.predecessor, link.successor) if u is not None]
+    return UnitLineage(
+        closed_by=closing[0] if unit.is_closed and closing else None,
+        successors=[
+            link for link in successors if not closing or link.operation_id == closing[0].pk
+        ],
+        predecessors=[
+            link
+            for link in links
+            if link.successor_id == unit.pk and link.predecessor_id != unit.pk
+        ],
+        operations=list(operations.values()),
+        visible=frozenset(u.pk for u in related if grants.allows(Capability.VIEW, u)),
+    )
+
+
+def reorganisations_in(unit: Unit) -> QuerySet[Reorganisation]:
+    """Operations that touched a unit of `unit`'s subtree, newest first, each with its links
+    (one more query per page)."""
+    touched = Lineage.objects.filter(operation=OuterRef("pk")).filter(
+        Q(predecessor__path__startswith=unit.path) | Q(successor__path__startswith=unit.path)
+    )
+    return (
+        Reorganisation.objects.filter(Exists(touched))
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=Lineage.objects.select_related("predecessor", "successor").order_by(
+                    "-takes_over_work", "pk"
+                ),
+            )
+        )
+        .order_by("-effective_date", "-pk")
+    )
+
+
+def visible_among(user: User, units: list[Unit]) -> frozenset[int]:
+    """The pks of these units that the user may open (no query: the grants are cached)."""
+    grants = grants_for(user)
+    return frozenset(u.pk for u in units if grants.allows(Capability.VIEW, u))
 
 
 def unit_memberships(unit: Unit, *, include_past: bool) -> QuerySet[Membership]:

@@ -46,9 +46,25 @@ def normalise(text: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
-def _header_key(cell: object) -> str | None:
+@dataclass(frozen=True)
+class Layout:
+    """One kind of spreadsheet: its columns, and what a user is told when a file does not fit."""
+
+    columns: tuple[Column, ...]
+    template_hint: str
+    no_rows: str
+
+
+UNIT_LAYOUT = Layout(
+    columns=COLUMNS,
+    template_hint="Hãy dùng tệp mẫu tải từ trang xuất danh sách.",
+    no_rows="Tệp không có dòng đơn vị nào.",
+)
+
+
+def _header_key(cell: object, columns: tuple[Column, ...] = COLUMNS) -> str | None:
     label = normalise(cell).casefold()
-    for column in COLUMNS:
+    for column in columns:
         if label in {column.key, column.header.casefold()}:
             return column.key
     return None
@@ -61,18 +77,18 @@ class ParsedFile:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def _rows_from_matrix(matrix: Iterator[Iterable[object]]) -> ParsedFile:
+def _rows_from_matrix(matrix: Iterator[Iterable[object]], layout: Layout) -> ParsedFile:
     try:
         header = next(matrix)
     except StopIteration:
         raise ValidationError("Tệp không có dữ liệu.", code="empty") from None
-    keys = [_header_key(cell) for cell in header]
-    missing = [c.header for c in COLUMNS if c.required and c.key not in keys]
+    keys = [_header_key(cell, layout.columns) for cell in header]
+    missing = [c.header for c in layout.columns if c.required and c.key not in keys]
     if missing:
         raise ValidationError(
-            "Dòng tiêu đề thiếu cột: %(cols)s. Hãy dùng tệp mẫu tải từ trang xuất danh sách.",
+            "Dòng tiêu đề thiếu cột: %(cols)s. %(hint)s",
             code="missing_columns",
-            params={"cols": ", ".join(missing)},
+            params={"cols": ", ".join(missing), "hint": layout.template_hint},
         )
     rows = []
     for line, values in enumerate(matrix, start=2):
@@ -80,11 +96,11 @@ def _rows_from_matrix(matrix: Iterator[Iterable[object]]) -> ParsedFile:
         if any(row.values()):
             rows.append((line, row))
     if not rows:
-        raise ValidationError("Tệp không có dòng đơn vị nào.", code="empty")
+        raise ValidationError(layout.no_rows, code="empty")
     return ParsedFile(rows=rows)
 
 
-def _csv_delimiter(text: str) -> str:
+def _csv_delimiter(text: str, columns: tuple[Column, ...] = COLUMNS) -> str:
     """The delimiter under which the header names the most columns.
 
     Excel in a Vietnamese locale writes ";", elsewhere ","; csv.Sniffer is fooled by the comma
@@ -94,13 +110,13 @@ def _csv_delimiter(text: str) -> str:
     return max(
         ",;\t",
         key=lambda delimiter: sum(
-            _header_key(cell) is not None
+            _header_key(cell, columns) is not None
             for cell in next(csv.reader([header], delimiter=delimiter), [])
         ),
     )
 
 
-def read_spreadsheet(file_name: str, content: bytes) -> ParsedFile:
+def read_spreadsheet(file_name: str, content: bytes, layout: Layout = UNIT_LAYOUT) -> ParsedFile:
     """Parse an uploaded .xlsx or .csv; a file that is neither gets a clear ValidationError."""
     lower = file_name.lower()
     if lower.endswith(".xlsx"):
@@ -111,7 +127,7 @@ def read_spreadsheet(file_name: str, content: bytes) -> ParsedFile:
                 "Không đọc được tệp Excel (.xlsx): tệp hỏng hoặc không phải .xlsx.", code="bad_file"
             ) from exc
         try:
-            return _rows_from_matrix(iter(workbook.active.iter_rows(values_only=True)))
+            return _rows_from_matrix(iter(workbook.active.iter_rows(values_only=True)), layout)
         finally:
             workbook.close()
     if lower.endswith(".csv"):
@@ -121,8 +137,8 @@ def read_spreadsheet(file_name: str, content: bytes) -> ParsedFile:
             raise ValidationError(
                 "Tệp CSV phải được lưu với bảng mã UTF-8.", code="bad_encoding"
             ) from exc
-        reader = csv.reader(io.StringIO(text), delimiter=_csv_delimiter(text))
-        return _rows_from_matrix(iter(reader))
+        reader = csv.reader(io.StringIO(text), delimiter=_csv_delimiter(text, layout.columns))
+        return _rows_from_matrix(iter(reader), layout)
     raise ValidationError("Chỉ nhận tệp .xlsx hoặc .csv.", code="bad_type")
 
 

@@ -1,7 +1,8 @@
 """Every write to units, their names, memberships, users and tree imports.
 
 One module per sub-domain: `units` (create, update, rename, move), `reorganise` (mergers,
-splits, closures), `memberships` (users and their roles) and `tree_import` (the spreadsheet
+splits, closures), `reorganise_import` (the same from a spreadsheet, previewed then applied),
+`memberships` (users and their roles) and `tree_import` (the spreadsheet
 import). Callers import from here.
 """
 
@@ -18,6 +19,14 @@ from .reorganise import (
     unit_close,
     unit_merge,
     unit_split,
+)
+from .reorganise_import import (
+    BatchResult,
+    reorganisation_batch_apply,
+    reorganisation_batch_apply_start,
+    reorganisation_batch_preview,
+    reorganisation_batch_start,
+    reorganise_rows,
 )
 from .tree_import import (
     COUNT_FIELDS,
@@ -52,6 +61,7 @@ __all__ = [
     "TRUE_WORDS",
     "UNEXPECTED_IMPORT_ERROR",
     "UNIT_EDITABLE_FIELDS",
+    "BatchResult",
     "CarryOver",
     "Decision",
     "Handover",
@@ -67,6 +77,11 @@ __all__ = [
     "proposed_carry_over",
     "record_simple_operation",
     "remember_paths",
+    "reorganisation_batch_apply",
+    "reorganisation_batch_apply_start",
+    "reorganisation_batch_preview",
+    "reorganisation_batch_start",
+    "reorganise_rows",
     "unit_close",
     "unit_create",
     "unit_import_run",
