@@ -239,22 +239,34 @@ def seed_demo_campaign() -> bool:
 
 # ---------------------------------------------------------------------------- a campaign running now
 
+# The current campaign runs on the tree reorganised on 1 July 2025 (units.demo): the city's
+# Ban Tuyên giáo và Dân vận issues the guidance (05-HD/BTGDVTU, as An Giang's 14-HD/BTGDVTU of
+# 2025 is numbered), the committee of the city's People's Committee its plan, and three of its
+# departments theirs.
 CURRENT_TITLE = "Học tập, quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng"
+CURRENT_TERM = "2025 – 2030"
 CURRENT_BODY = """I- MỤC ĐÍCH, YÊU CẦU
-1. Cán bộ, đảng viên trong Đảng bộ Khối nắm vững những nội dung cơ bản, cốt lõi của Nghị quyết.
-2. Việc học tập được tổ chức nghiêm túc, đến từng chi bộ, gắn với nhiệm vụ chính trị của cơ quan.
+1. Cán bộ, đảng viên trong Đảng bộ thành phố nắm vững những nội dung cơ bản, cốt lõi của Nghị quyết.
+2. Việc học tập được tổ chức nghiêm túc, đến từng chi bộ, gắn với nhiệm vụ chính trị của địa phương, cơ quan, đơn vị.
 II- NỘI DUNG VÀ HÌNH THỨC
-1. Hội nghị quán triệt tại các đảng bộ cơ sở.
+1. Hội nghị quán triệt tại các đảng ủy trực thuộc Thành ủy.
 2. Sinh hoạt chuyên đề tại các chi bộ; đảng viên viết bài thu hoạch.
 III- TỔ CHỨC THỰC HIỆN
-1. Các đảng bộ cơ sở ban hành kế hoạch thực hiện và tổ chức hội nghị quán triệt.
-2. Báo cáo sơ kết và báo cáo kết quả về Ban Tuyên giáo Đảng ủy Khối theo các mốc thời gian.
+1. Các đảng ủy trực thuộc Thành ủy ban hành kế hoạch thực hiện và tổ chức hội nghị quán triệt.
+2. Báo cáo sơ kết và báo cáo kết quả về Ban Tuyên giáo và Dân vận Thành ủy theo các mốc thời gian.
+"""
+GOVERNMENT_PLAN_BODY = """I- MỤC ĐÍCH, YÊU CẦU
+1. Cán bộ, đảng viên trong Đảng bộ Ủy ban nhân dân thành phố nắm vững nội dung cốt lõi của Nghị quyết.
+II- TỔ CHỨC THỰC HIỆN
+1. Các đảng bộ, chi bộ cơ sở trực thuộc ban hành kế hoạch thực hiện, tổ chức hội nghị quán triệt.
+2. Báo cáo sơ kết và báo cáo kết quả về Đảng ủy Ủy ban nhân dân thành phố theo các mốc thời gian.
 """
 CURRENT_PLAN_BODY = """I- MỤC ĐÍCH, YÊU CẦU
 1. Mỗi đảng viên trong Đảng bộ nắm vững nội dung cốt lõi của Nghị quyết.
 II- TỔ CHỨC THỰC HIỆN
 1. Các chi bộ tổ chức sinh hoạt chuyên đề và báo cáo nhanh về Đảng ủy.
 """
+GOVERNMENT = "DU-UBND"  # Đảng ủy Ủy ban nhân dân thành phố Cần Thơ
 
 
 @dataclass(frozen=True)
@@ -267,7 +279,8 @@ class CurrentDemo:
 
 
 def current_demo(today: datetime.date) -> CurrentDemo | None:
-    """The current campaign built by `seed_current_campaign`, if it exists."""
+    """The current campaign built by `seed_current_campaign`, if it exists: the city's
+    guidance and the plans answering it, by the code of the unit that issued each."""
     campaign = Campaign.objects.filter(title=CURRENT_TITLE).first()
     if campaign is None:
         return None
@@ -278,49 +291,62 @@ def current_demo(today: datetime.date) -> CurrentDemo | None:
     )
     return CurrentDemo(
         campaign=campaign,
-        guidance=directives[0],
-        plans={d.issuer.code: d for d in directives[1:] if d.issuer is not None},
+        guidance=next(d for d in directives if d.responds_to_id is None),
+        plans={
+            d.issuer.code: d
+            for d in directives
+            if d.responds_to_id is not None and d.issuer is not None
+        },
     )
 
 
 @transaction.atomic
 def seed_current_campaign(today: datetime.date) -> bool:
-    """A campaign dated from `today`: the bloc's guidance issued 25 days ago, its briefing
-    deadline passed (plans of most committees overdue), a report due in five days, and the
-    plans of Sở Tài chính (by its demo secretary), Sở Tư pháp and Sở Nội vụ issued. False when
-    it already exists, so running the demo twice changes nothing."""
+    """A campaign dated from `today`, on the tree of today: the city's guidance issued 25 days
+    ago to the committees under the Thành ủy, its briefing deadline passed (plans of most
+    departments overdue), a report due in five days; the plan of the People's Committee's
+    committee issued, and those of Sở Tài chính (by its demo secretary), Sở Tư pháp and
+    Sở Nội vụ. False when it already exists, so running the demo twice changes nothing."""
     if Campaign.objects.filter(title=CURRENT_TITLE).exists():
         return False
     units = {u.code: u for u in Unit.objects.select_related("kind")}
     kinds = {k.code: k for k in DirectiveKind.objects.all()}
-    bloc_btg = units["DUK-BTG"]
-    staff_bloc = User.objects.get(username="tuyengiao")
+    city, department, government = units["TU-CT"], units["TU-CT-BTGDV"], units[GOVERNMENT]
+    staff_city = User.objects.get(username="tuyengiao.thanhuy")
+    staff = User.objects.get(username="tuyengiao")
     secretary = User.objects.get(username="bithu")
     day = lambda offset: today + datetime.timedelta(days=offset)  # noqa: E731 - reads as a date
+    CommitteeTerm.objects.get_or_create(
+        unit=city, label=CURRENT_TERM, defaults={"start_date": datetime.date(2025, 10, 1)}
+    )
 
     campaign = services.campaign_create(
-        actor=staff_bloc,
-        owner=bloc_btg,
+        actor=staff_city,
+        owner=department,
         title=CURRENT_TITLE,
-        subject=f"Đợt {CURRENT_TITLE[0].lower()}{CURRENT_TITLE[1:]} trong Đảng bộ Khối.",
+        subject=f"Đợt {CURRENT_TITLE[0].lower()}{CURRENT_TITLE[1:]} trong Đảng bộ thành phố.",
         summary="Đợt đang diễn ra: hạn quán triệt đã qua, hạn báo cáo sơ kết trong tuần.",
         start_date=day(-30),
         end_date=day(150),
     )
+    _at_number(department, kinds["HD"], CURRENT_TERM, 5)
     guidance = services.directive_create(
-        actor=staff_bloc,
+        actor=staff_city,
         campaign=campaign,
         kind=kinds["HD"],
-        issuer=bloc_btg,
+        issuer=department,
         subject=f"Tổ chức {CURRENT_TITLE[0].lower()}{CURRENT_TITLE[1:]}",
         body=CURRENT_BODY,
-        recipient_lines="- Cấp ủy các TCCSĐ trực thuộc,\n- Lưu Ban Tuyên giáo Đảng ủy Khối.",
+        recipient_lines="- Thường trực Thành ủy,\n- Các đảng ủy trực thuộc Thành ủy,\n"
+        "- Lưu Ban Tuyên giáo và Dân vận Thành ủy.",
         signer_position="Trưởng ban",
-        signer_name="Nguyễn Văn Sẵn",
+        signer_name="Trần Văn Hòa",
     )
-    services.recipients_add(actor=staff_bloc, directive=guidance, level=Level.GRASSROOTS)
+    # The committees under the Thành ủy: of the party agencies, of the People's Committee, and
+    # the ward directly under the city.
+    services.recipients_add(actor=staff_city, directive=guidance, level=Level.CHILDREN)
     services.milestones_replace(
-        actor=staff_bloc,
+        actor=staff_city,
         directive=guidance,
         milestones=[
             services.MilestoneData(
@@ -338,7 +364,24 @@ def seed_current_campaign(today: datetime.date) -> bool:
         ],
     )
     guidance = services.directive_issue(
-        actor=staff_bloc, directive=guidance, issue_date=day(-25), received_on=day(-25)
+        actor=staff_city, directive=guidance, issue_date=day(-25), received_on=day(-25)
+    )
+
+    # 12-KH/ĐU of the People's Committee's committee, to its departments.
+    _at_number(government, kinds["KH"], CURRENT_TERM, 12)
+    plan = services.directive_implement(
+        actor=staff, recipient=guidance.recipients.get(unit=government)
+    )
+    services.directive_update(
+        actor=staff,
+        directive=plan,
+        body=GOVERNMENT_PLAN_BODY,
+        signing_authority="T/M BAN THƯỜNG VỤ",
+        signer_position="Phó Bí thư Thường trực",
+        signer_name="Trần Quốc Bảo",
+    )
+    plan = services.directive_issue(
+        actor=staff, directive=plan, issue_date=day(-20), received_on=day(-20)
     )
 
     for code, actor, issued_on, signer in [
@@ -346,16 +389,16 @@ def seed_current_campaign(today: datetime.date) -> bool:
         ("DUK-02", None, day(-14), "Huỳnh Văn Tâm"),
         ("DUK-03", None, day(-12), "Nguyễn Thị Ngọc Trâm"),
     ]:
-        recipient = guidance.recipients.get(unit=units[code])
-        plan = services.directive_implement(actor=actor, recipient=recipient)
+        recipient = plan.recipients.get(unit=units[code])
+        answer = services.directive_implement(actor=actor, recipient=recipient)
         services.directive_update(
-            actor=actor, directive=plan, body=CURRENT_PLAN_BODY, signer_name=signer
+            actor=actor, directive=answer, body=CURRENT_PLAN_BODY, signer_name=signer
         )
         if code == "DUK-01":
             # Sở Tài chính asks its cells for a quick report, due two days ago.
             services.milestones_replace(
                 actor=actor,
-                directive=plan,
+                directive=answer,
                 milestones=[
                     services.MilestoneData(
                         kind=Milestone.Kind.REPORT_DUE,
@@ -370,7 +413,7 @@ def seed_current_campaign(today: datetime.date) -> bool:
                 ],
             )
         services.directive_issue(
-            actor=actor, directive=plan, issue_date=issued_on, received_on=issued_on
+            actor=actor, directive=answer, issue_date=issued_on, received_on=issued_on
         )
     return True
 

@@ -1,5 +1,5 @@
-"""Demo activity for the demo campaign: sessions, propaganda items and reports of the two
-grassroots committees that issued their plans, so the dashboards have something to show.
+"""Demo activity: sessions, propaganda items and reports of the 2024 campaign (two grassroots
+committees that issued their plans) and of the current one, so the dashboards show something.
 
 Idempotent: nothing is created when the demo units already logged sessions.
 """
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from campaigns import services as campaign_services
+from campaigns.demo import GOVERNMENT
 from campaigns.models import Campaign, Directive, Obligation
 from reports import services
 from reports.models import ProgressReport, PropagandaItem, StudySession
@@ -132,18 +133,22 @@ def _submitted(
 def seed_current_activity(
     campaign: Campaign, guidance: Directive, plans: dict[str, Directive], today: datetime.date
 ) -> bool:
-    """The current campaign's week: cells of Sở Tài chính studied; Chi bộ Văn phòng's quick
-    report was returned by the committee's secretary and waits for its secretary; another cell's
-    was accepted, a third is overdue; Sở Tư pháp and Sở Nội vụ sent their interim reports."""
+    """The current campaign's week, on the tree reorganised in 2025: cells of Sở Tài chính
+    studied; Chi bộ Văn phòng's quick report was returned by the committee's secretary and
+    waits for its secretary; another cell's was accepted, a third is overdue; Sở Tư pháp and
+    Sở Nội vụ sent their interim reports to the People's Committee's committee, which sent its
+    own to the city; the new ward of Ninh Kiều held its briefing."""
     if StudySession.objects.filter(campaign=campaign).exists():
         return False
     day = lambda offset: today + datetime.timedelta(days=offset)  # noqa: E731 - reads as a date
-    units = {u.code: u for u in Unit.objects.filter(code__startswith="DUK-0")}
+    codes = ("DUK-01", "DUK-01-01", "DUK-01-02", "DUK-02", "DUK-02-01", "DUK-03", "P-NINH-KIEU")
+    units = {u.code: u for u in Unit.objects.filter(code__in=(*codes, GOVERNMENT))}
     secretary = User.objects.get(username="bithu")
     cell_secretary = User.objects.get(username="bithu.chibo")
     staff = User.objects.get(username="tuyengiao")
+    staff_city = User.objects.get(username="tuyengiao.thanhuy")
 
-    for code in ("DUK-01", "DUK-02", "DUK-03"):
+    for code in ("DUK-01", "DUK-02", "DUK-03", "P-NINH-KIEU"):
         services.session_create(
             actor=secretary if code == "DUK-01" else None,
             campaign=campaign,
@@ -151,7 +156,7 @@ def seed_current_activity(
             held_on=day(-9),
             form=StudySession.Form.CONFERENCE,
             topic="Hội nghị quán triệt Nghị quyết",
-            presenter="Báo cáo viên Đảng ủy Khối",
+            presenter="Báo cáo viên Thành ủy",
             members_present=int(services.unit_member_count(units[code]) * 0.9),
         )
     for code, offset in (("DUK-01-01", -6), ("DUK-01-02", -5), ("DUK-02-01", -4)):
@@ -180,8 +185,9 @@ def seed_current_activity(
     services.report_accept(actor=secretary, report=accepted)
     # Chi bộ Phòng Tổ chức cán bộ (DUK-01-03) has not reported: two days overdue.
 
-    # The guidance as Sở Tài chính's register holds it, given to its secretary to handle.
-    received = guidance.recipients.get(unit=units["DUK-01"])
+    # The committee's plan as Sở Tài chính's register holds it, given to its secretary.
+    government_plan = plans[GOVERNMENT]
+    received = government_plan.recipients.get(unit=units["DUK-01"])
     campaign_services.incoming_assign(
         actor=None,
         row=received,
@@ -190,7 +196,17 @@ def seed_current_activity(
         note="Tham mưu kế hoạch thực hiện",
     )
 
-    interim = _submitted(units["DUK-02"], guidance, day(-1), "Đảng ủy đã quán triệt đến chi bộ.")
+    interim = _submitted(
+        units["DUK-02"], government_plan, day(-1), "Đảng ủy đã quán triệt đến chi bộ."
+    )
     services.report_accept(actor=staff, report=interim)
-    _submitted(units["DUK-03"], guidance, today, "Đảng ủy đã tổ chức hội nghị quán triệt.")
+    _submitted(units["DUK-03"], government_plan, today, "Đảng ủy đã tổ chức hội nghị quán triệt.")
+    sent = _submitted(
+        units[GOVERNMENT],
+        guidance,
+        day(-1),
+        "Đảng ủy Ủy ban nhân dân thành phố đã quán triệt đến các đảng bộ, chi bộ cơ sở.",
+        staff,
+    )
+    services.report_accept(actor=staff_city, report=sent)
     return True

@@ -47,7 +47,8 @@ def test_the_current_campaign_has_work_done_due_this_week_and_overdue():
     done = Obligation.objects.filter(
         directive__campaign__title=CURRENT_TITLE, fulfilled_at__isnull=False
     )
-    assert done.filter(kind=Obligation.Kind.IMPLEMENTING).count() == 3  # three plans issued
+    # The plan of the People's Committee's committee and those of three of its departments.
+    assert done.filter(kind=Obligation.Kind.IMPLEMENTING).count() == 4
     assert done.filter(kind=Obligation.Kind.REPORT).exists()
 
 
@@ -66,3 +67,36 @@ def test_running_the_demo_twice_changes_nothing():
     before = _counts()
     seed()
     assert _counts() == before
+
+
+def test_the_current_campaign_runs_on_the_tree_reorganised_in_2025():
+    seed()
+    campaign = Campaign.objects.get(title=CURRENT_TITLE)
+    issued = Directive.objects.filter(campaign=campaign, status=Directive.Status.ISSUED)
+    guidance = issued.get(responds_to__isnull=True)
+    plan = issued.get(issuer__code="DU-UBND")
+
+    # Issued by the bodies of today, with their symbols and the headers of their documents.
+    assert guidance.symbol == "05-HD/BTGDVTU"
+    assert (guidance.superior_body, guidance.issuing_body) == (
+        "Thành ủy Cần Thơ",
+        "Ban Tuyên giáo và Dân vận",
+    )
+    assert plan.symbol == "12-KH/ĐU"
+    assert (plan.superior_body, plan.issuing_body) == (
+        "Đảng bộ thành phố Cần Thơ",
+        "Đảng ủy Ủy ban nhân dân thành phố",
+    )
+    finance = issued.get(issuer__code="DUK-01")
+    assert finance.responds_to.directive == plan
+    assert finance.superior_body == "Đảng bộ Ủy ban nhân dân thành phố"
+    # Sent to the committees under the city as they are now; nothing goes to a closed unit.
+    assert set(guidance.recipients.values_list("unit__code", flat=True)) == {
+        "DU-CQD",
+        "DU-UBND",
+        "P-NINH-KIEU",
+    }
+    owed = Obligation.objects.filter(directive__campaign=campaign)
+    assert owed.exists()
+    assert not owed.filter(unit__closed_on__isnull=False).exists()
+    assert not owed.filter(recipient__unit__closed_on__isnull=False).exists()

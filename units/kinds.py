@@ -8,7 +8,30 @@ from typing import Any
 DEFAULT_KINDS: list[tuple[str, str, bool, bool, bool, int]] = [
     ("tinh-uy", "Tỉnh ủy, Thành ủy", False, True, False, 10),
     ("ban-dang", "Ban, cơ quan tham mưu của cấp ủy", False, True, False, 20),
+    # Since 2025 (Kết luận 121-KL/TW, 24/01/2025, on streamlining the political system): the
+    # bloc committees closed; the party agencies, the Front and the mass organisations of a
+    # province, and its People's Committee, each have a party committee directly under the
+    # provincial committee ("Đảng ủy các cơ quan Đảng tỉnh", "Đảng ủy Ủy ban nhân dân tỉnh").
+    (
+        "dang-uy-cac-co-quan-tinh",
+        "Đảng ủy các cơ quan Đảng, Đảng ủy Ủy ban nhân dân tỉnh",
+        False,
+        True,
+        False,
+        25,
+    ),
     ("dang-uy-cap-tren-co-so", "Đảng ủy khối, đảng ủy cấp trên cơ sở", False, True, False, 30),
+    # Since 1 July 2025 the district level is gone: communes, wards and special zones are
+    # directly under the province (Nghị quyết 202/2025/QH15 and the resolutions on communes);
+    # their committees lead grassroots organisations and have a standing board.
+    (
+        "dang-uy-xa-phuong",
+        "Đảng ủy xã, phường, đặc khu trực thuộc tỉnh",
+        False,
+        True,
+        False,
+        35,
+    ),
     ("dang-bo-co-so", "Đảng bộ cơ sở", False, True, True, 40),
     ("chi-bo-co-so", "Chi bộ cơ sở", True, True, True, 50),
     ("chi-bo", "Chi bộ trực thuộc", True, True, False, 60),

@@ -26,6 +26,7 @@ __all__ = [
     "header_key",
     "header_lines",
     "header_problem",
+    "level_body_name",
     "normalise_header",
     "organ_header",
     "organisation_name",
@@ -49,6 +50,16 @@ _ORGANISATION_COMMITTEE = (
 )
 # A cell is its own issuing body: a chi bộ prints "CHI BỘ …" (its chi ủy signs for it).
 _CELL = "Chi bộ"
+
+# The bodies created in 2025 when the bloc committees closed (Kết luận 121-KL/TW, 24/01/2025):
+# the party organisation of the province's party agencies, Front and mass organisations, and
+# that of its People's Committee. They are named after the level they serve, as their models
+# at the centre are ("Đảng ủy các cơ quan Đảng Trung ương"): the level word belongs to the
+# name, so a header drops only the province's own name ("ĐẢNG ỦY CÁC CƠ QUAN ĐẢNG THÀNH PHỐ",
+# "ĐẢNG BỘ ỦY BAN NHÂN DÂN THÀNH PHỐ") where a bloc drops the whole place ("ĐẢNG ỦY KHỐI CƠ
+# QUAN DÂN CHÍNH ĐẢNG", 28-BC/ĐUK of 2024).
+_LEVEL_BODIES = ("các cơ quan Đảng", "Ủy ban nhân dân", "UBND")
+_LEVELS = ("tỉnh", "thành phố", "TP")
 
 # Abbreviations the real headers use when a name is too long for its column, tried in order
 # ("ĐẢNG ỦY KHỐI CƠ QUAN DÂN CHÍNH ĐẢNG TP CẦN THƠ").
@@ -108,6 +119,28 @@ def committee_name(name: str) -> str | None:
     return None
 
 
+def level_body_name(name: str) -> str | None:
+    """The name of a body named after its level without the province's own name: "Đảng ủy
+    các cơ quan Đảng thành phố Cần Thơ" → "Đảng ủy các cơ quan Đảng thành phố", "Đảng bộ Ủy
+    ban nhân dân tỉnh An Giang" → "Đảng bộ Ủy ban nhân dân tỉnh". None for any other name, or
+    one that names no province after its level. Only right after "Đảng ủy" or "Đảng bộ": the
+    cell of an office named after it ("Chi bộ Văn phòng Ủy ban nhân dân tỉnh …") keeps its name.
+    """
+    words = _words(name)
+    folded = _fold(name).split()
+    for prefix in ("Đảng ủy", "Đảng bộ"):
+        start = len(prefix.split())
+        if folded[:start] != _fold(prefix).split():
+            continue
+        for body in _LEVEL_BODIES:
+            for level in _LEVELS:
+                wanted = [*_fold(body).split(), *_fold(level).split()]
+                end = start + len(wanted)
+                if folded[start:end] == wanted and len(words) > end:  # a proper name follows
+                    return " ".join(words[:end])
+    return None
+
+
 def _drop_suffix(name: str, suffix_words: list[str], *, keep: int) -> str | None:
     """`name` without its trailing words equal to `suffix_words`, keeping at least `keep`
     words; None when it does not end so."""
@@ -127,7 +160,9 @@ def committee_header(name: str, parent: str) -> tuple[str, str]:
     Cần Thơ" / "Đảng ủy Khối cơ quan Dân Chính Đảng"). A name whose designation the portal
     does not know is printed as it is."""
     superior = (organisation_name(parent) or parent) if parent else ""
+    superior = level_body_name(superior) or superior
     issuing = committee_name(name) or name
+    issuing = level_body_name(issuing) or issuing
     # "Đảng bộ thành phố Cần Thơ" → "thành phố Cần Thơ"; the issuing name keeps its designation
     # and one word more ("Đảng ủy Khối …", "Chi bộ Văn phòng").
     place = _after_prefix(superior, "Đảng bộ") or _after_prefix(superior, _CELL)
@@ -142,9 +177,10 @@ def organ_header(
     """(superior, issuing) for a committee's organ: the committee over the organ's own name,
     without the committee it names ("Ban Tuyên giáo Thành ủy Cần Thơ" under "Thành ủy Cần Thơ"
     prints "THÀNH ỦY CẦN THƠ" / "BAN TUYÊN GIÁO")."""
-    superior = committee_name(committee) or committee
+    named = committee_name(committee) or committee
+    superior = level_body_name(named) or named
     for candidate in (organ, organ_short):
-        if stripped := _without_committee(candidate, (committee, committee_short, superior)):
+        if stripped := _without_committee(candidate, (committee, committee_short, named)):
             return superior, stripped
     return superior, organ_short or organ
 
@@ -255,13 +291,19 @@ _MAYBE_BREAK = 20  # between lower-case syllables: "cơ | quan" is one word, "qu
 _INSIDE_BREAK = 200  # after a capital: inside a word ("Kế | hoạch") or a name ("Cần | Thơ")
 _JOINERS = {"và", "các", "của"}  # a line begins with them, never ends on them
 _PLACES = {"tỉnh", "tp", "thành phố"}
+# Names of bodies read as one word: never "ỦY BAN | NHÂN DÂN" or "CÁC CƠ QUAN | ĐẢNG" (the bodies
+# of 2025, "ĐẢNG ỦY ỦY BAN NHÂN DÂN / THÀNH PHỐ").
+_BODIES = tuple(
+    tuple(phrase.casefold().split())
+    for phrase in ("Ủy ban nhân dân", "Hội đồng nhân dân", "các cơ quan Đảng", "Mặt trận Tổ quốc")
+)
 
 
 def _break_cost(words: list[str], index: int) -> float:
     """What breaking before words[index] costs."""
     before, after = words[index - 1], words[index]
     following = words[index + 1] if index + 1 < len(words) else ""
-    if f"{before} {after}".casefold() in _PLACES:  # "thành | phố"
+    if f"{before} {after}".casefold() in _PLACES or _inside_body(words, index):  # "thành | phố"
         return _INSIDE_BREAK
     if before.casefold() in _JOINERS:
         return _MAYBE_BREAK
@@ -271,6 +313,17 @@ def _break_cost(words: list[str], index: int) -> float:
     if after[:1].isupper():
         return _INSIDE_BREAK if before[:1].isupper() else _WORD_BREAK
     return _INSIDE_BREAK if before[:1].isupper() else _MAYBE_BREAK
+
+
+def _inside_body(words: list[str], index: int) -> bool:
+    """Whether a break before words[index] splits the name of a body ("Ủy ban | nhân dân")."""
+    folded = [_fold(word) for word in words]
+    for phrase in _BODIES:
+        for offset in range(1, len(phrase)):
+            start = index - offset
+            if start >= 0 and tuple(folded[start : start + len(phrase)]) == phrase:
+                return True
+    return False
 
 
 def _greedy(words: list[str], width: float, measure: Callable[[str], float]) -> tuple[str, ...]:

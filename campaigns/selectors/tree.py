@@ -3,9 +3,11 @@ header lines it prints and whom it may answer for."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.documents.formatting import short_date
@@ -19,7 +21,7 @@ from campaigns.documents.headlines import (
 )
 from campaigns.documents.profiles import get_profile
 from campaigns.models import CommitteeTerm, Directive
-from units.models import Unit
+from units.models import Unit, UnitNameRecord, UnitPathRecord
 from units.positions import Rank
 from units.selectors import Leader, unit_leadership
 
@@ -80,34 +82,45 @@ def term_for(issuer: Unit, day: datetime.date) -> str:
 def issuer_defaults(issuer: Unit, *, on: datetime.date | None = None) -> dict[str, str]:
     """Header lines pre-filled for the issuer's documents (header_names, as of `on`); the
     author may edit them until issue."""
-    superior, issuing = header_names(issuer, on=on)
+    superior, issuing, then = _header_on(issuer, on)
     committee = committee_of(issuer)
     return {
         "superior_body": superior,
         "issuing_body": issuing,
-        "issuer_name": issuer.name,
-        "symbol_code": issuer.symbol_code,
+        "issuer_name": then.name,
+        "symbol_code": then.symbol_code,
         "place": issuer.place_name or committee.place_name,
     }
 
 
 def header_names(issuer: Unit, *, on: datetime.date | None = None) -> tuple[str, str]:
-    """(superior, issuing) as the unit's documents print them: the header of its latest
-    document issued by the day `on` (of any day when None), when its author changed what the
-    portal proposed; else the header derived from the tree (tree_header).
+    """(superior, issuing) as the unit's documents print them on the day `on` (today when
+    None): the header of its latest document issued by then, when its author changed what the
+    portal proposed; else the header derived from the tree of that day (tree_header): the
+    parent the unit stood under and the names both bore then, so a report sent in 2024 by a
+    committee moved or renamed in 2025 keeps the header of 2024.
 
-    Only documents issued under the unit's current name and its parent's count, so a rename
-    is never undone by an older header.
+    Only documents issued since the unit last moved and since both took the names of that day
+    count, so neither a rename nor a reorganisation is undone by an older header.
     """
-    parent = _parent_of(issuer)
-    proposed = tree_header(issuer, parent)
-    latest = _latest_issued(issuer, parent, on)
+    superior, issuing, _ = _header_on(issuer, on)
+    return superior, issuing
+
+
+def _header_on(issuer: Unit, on: datetime.date | None) -> tuple[str, str, Unit]:
+    """(superior, issuing, the issuer as named on `on`): header_names' work."""
+    parent = _parent_of(issuer, on)
+    then, since = _named_on(issuer, on)
+    parent_then, parent_since = _named_on(parent, on) if parent is not None else (None, None)
+    proposed = tree_header(then, parent_then)
+    renamed = [day for day in (since, parent_since) if day is not None]
+    latest = _latest_issued(issuer, on, max(renamed) if renamed else None)
     if latest is None:
-        return proposed
+        return (*proposed, then)
     used = (latest.superior_body, latest.issuing_body)
     # What the portal proposed, now or before headers were derived per kind of unit.
-    proposals = {_key(proposed), _key(_plain_header(issuer, parent))}
-    return proposed if _key(used) in proposals else used
+    proposals = {_key(proposed), _key(_plain_header(then, parent_then))}
+    return (*(proposed if _key(used) in proposals else used), then)
 
 
 def tree_header(issuer: Unit, parent: Unit | None) -> tuple[str, str]:
@@ -144,22 +157,78 @@ def _plain_header(issuer: Unit, parent: Unit | None) -> tuple[str, str]:
     return (parent.name if parent else ""), issuer.name
 
 
-def _parent_of(unit: Unit) -> Unit | None:
+def _parent_of(unit: Unit, on: datetime.date | None = None) -> Unit | None:
+    """The unit's parent on the day `on` (now when None): where it stood before a move, a
+    merger or a split is kept in UnitPathRecord."""
+    if on is not None:
+        path = (
+            UnitPathRecord.objects.filter(unit=unit, valid_until__gte=on)
+            .order_by("valid_until", "pk")
+            .values_list("path", flat=True)
+            .first()
+        )
+        if path is not None and path != unit.path:
+            return _unit_at(path[: -Unit.steplen], on) if len(path) > Unit.steplen else None
     if unit.depth <= 1:
         return None
     return Unit.objects.filter(path=unit.path[: (unit.depth - 1) * Unit.steplen]).first()
 
 
-def _latest_issued(issuer: Unit, parent: Unit | None, on: datetime.date | None) -> Directive | None:
+def _unit_at(path: str, day: datetime.date) -> Unit | None:
+    """The unit that stood at `path` on `day`: the one there now, unless it came later."""
+    earlier = UnitPathRecord.objects.filter(path=path, valid_until__gte=day).values("unit_id")
+    first_record = (
+        UnitPathRecord.objects.filter(unit_id=OuterRef("pk"), valid_until__gte=day)
+        .order_by("valid_until", "pk")
+        .values("path")[:1]
+    )
+    return (
+        Unit.objects.filter(Q(path=path) | Q(pk__in=earlier))
+        .annotate(path_then=Coalesce(Subquery(first_record), F("path"), output_field=CharField()))
+        .filter(path_then=path)
+        .first()
+    )
+
+
+def _named_on(unit: Unit, on: datetime.date | None) -> tuple[Unit, datetime.date | None]:
+    """The unit as named on `on` (a copy bearing its earlier name, when renamed since), and the
+    day it took that name (None: always had it)."""
+    if on is None or unit.name_since is None or on >= unit.name_since:
+        return unit, unit.name_since
+    record = (
+        UnitNameRecord.objects.filter(unit=unit, valid_until__gte=on)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .order_by("valid_until", "pk")
+        .first()
+    )
+    if record is None:
+        return unit, unit.name_since
+    then = copy.copy(unit)  # read only: the header and the defaults are all it serves
+    then.name, then.short_name, then.symbol_code = (
+        record.name,
+        record.short_name,
+        record.symbol_code,
+    )
+    return then, record.valid_from
+
+
+def _latest_issued(
+    issuer: Unit, on: datetime.date | None, named_since: datetime.date | None
+) -> Directive | None:
     # Written in the portal only: an imported copy's header is what the reader made of a file.
     issued = Directive.objects.filter(
         issuer=issuer, origin=Directive.Origin.WRITTEN, issue_date__isnull=False
     ).exclude(status=Directive.Status.DRAFT)
     if on is not None:
         issued = issued.filter(issue_date__lte=on)
-    renamed = [u.name_since for u in (issuer, parent) if u is not None and u.name_since]
-    if renamed:
-        issued = issued.filter(issue_date__gte=max(renamed))
+    if named_since is not None:
+        issued = issued.filter(issue_date__gte=named_since)
+    # Nor one issued before the unit last moved (by then): it stood under another parent.
+    moves = UnitPathRecord.objects.filter(unit=issuer)
+    if on is not None:
+        moves = moves.filter(valid_until__lt=on)
+    last_move = moves.order_by("-valid_until").values("valid_until")[:1]
+    issued = issued.filter(~Exists(moves) | Q(issue_date__gt=Subquery(last_move)))
     return issued.only("superior_body", "issuing_body").order_by("-issue_date", "-pk").first()
 
 

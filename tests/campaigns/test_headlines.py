@@ -23,6 +23,7 @@ from campaigns.documents.headlines import (
     committee_name,
     header_lines,
     header_problem,
+    level_body_name,
     normalise_header,
     organ_header,
     organisation_name,
@@ -41,6 +42,7 @@ from tests.campaigns.reference_document import reference_context
 from tests.factories import UnitFactory, kind
 from tests.plugins.directives import make_draft
 from units.demo import AGENCIES, CELL_NAMES
+from units.services import Decision, NewUnit, unit_merge, unit_rename, unit_split
 
 PROFILE = get_profile()
 SUPERIOR, ISSUING = PROFILE.superior_body, PROFILE.issuing_body
@@ -308,6 +310,184 @@ def test_names_the_portal_cannot_read_are_printed_as_written(tree):
 
     assert header_names(unit) == ("Đảng bộ Khối cơ quan Dân Chính Đảng", "Tổ công tác đặc biệt")
     assert header_names(youth) == ("Đảng ủy Khối cơ quan Dân Chính Đảng", "Đoàn Khối")
+
+
+# ---------------------------------------------------------------------------- since 2025
+
+
+@pytest.mark.parametrize(
+    ("name", "without_province"),
+    [
+        ("Đảng ủy các cơ quan Đảng thành phố Cần Thơ", "Đảng ủy các cơ quan Đảng thành phố"),
+        ("Đảng bộ Ủy ban nhân dân tỉnh An Giang", "Đảng bộ Ủy ban nhân dân tỉnh"),
+        ("Đảng Uỷ UBND TP Cần Thơ", "Đảng Uỷ UBND TP"),  # old spelling, abbreviated
+        ("Đảng ủy các cơ quan Đảng tỉnh", None),  # no province named: as it is
+        ("Đảng ủy Khối các cơ quan tỉnh Bình Định", None),  # a bloc drops its whole place
+        ("Chi bộ Văn phòng Ủy ban nhân dân tỉnh An Giang", None),  # an office's cell
+        ("Đảng bộ Văn phòng Ủy ban nhân dân thành phố Cần Thơ", None),
+    ],
+)
+def test_bodies_named_after_their_level_drop_only_the_provinces_name(name, without_province):
+    assert level_body_name(name) == without_province
+
+
+@pytest.mark.django_db
+def test_the_bodies_of_2025_print_the_headers_of_their_documents():
+    city = UnitFactory(code="CT", name="Thành ủy Cần Thơ", kind=kind("tinh-uy"))
+    department = UnitFactory(
+        parent=city,
+        code="CT-BTGDV",
+        name="Ban Tuyên giáo và Dân vận Thành ủy Cần Thơ",
+        short_name="Ban Tuyên giáo và Dân vận Thành ủy",
+        symbol_code="BTGDVTU",
+        kind=kind("ban-dang"),
+    )
+    party = UnitFactory(
+        parent=city,
+        code="CT-CQD",
+        name="Đảng ủy các cơ quan Đảng thành phố Cần Thơ",
+        kind=kind("dang-uy-cac-co-quan-tinh"),
+    )
+    government = UnitFactory(
+        parent=city,
+        code="CT-UBND",
+        name="Đảng ủy Ủy ban nhân dân thành phố Cần Thơ",
+        kind=kind("dang-uy-cac-co-quan-tinh"),
+    )
+    ward = UnitFactory(
+        parent=city, code="CT-NK", name="Đảng ủy phường Ninh Kiều", kind=kind("dang-uy-xa-phuong")
+    )
+    newspaper = UnitFactory(
+        parent=party, code="CT-CQD-1", name="Đảng bộ Báo Cần Thơ", kind=kind("dang-bo-co-so")
+    )
+    finance = UnitFactory(
+        parent=government, code="CT-UB-1", name="Đảng bộ Sở Tài chính", kind=kind("dang-bo-co-so")
+    )
+    area = UnitFactory(parent=ward, code="CT-NK-1", name="Chi bộ khu vực 1", kind=kind("chi-bo"))
+
+    assert header_names(department) == ("Thành ủy Cần Thơ", "Ban Tuyên giáo và Dân vận")
+    assert header_names(party) == (
+        "Đảng bộ thành phố Cần Thơ",
+        "Đảng ủy các cơ quan Đảng thành phố",
+    )
+    assert header_names(government) == (
+        "Đảng bộ thành phố Cần Thơ",
+        "Đảng ủy Ủy ban nhân dân thành phố",
+    )
+    assert header_names(ward) == ("Đảng bộ thành phố Cần Thơ", "Đảng ủy phường Ninh Kiều")
+    assert header_names(newspaper) == ("Đảng bộ các cơ quan Đảng thành phố", "Đảng ủy Báo Cần Thơ")
+    assert header_names(finance) == ("Đảng bộ Ủy ban nhân dân thành phố", "Đảng ủy Sở Tài chính")
+    assert header_names(area) == ("Đảng bộ phường Ninh Kiều", "Chi bộ khu vực 1")
+    # Printed on two lines each, never breaking the name of a body inside.
+    assert header_lines("Đảng ủy Ủy ban nhân dân thành phố", ISSUING, PROFILE) == (
+        "Đảng ủy Ủy ban nhân dân",
+        "thành phố",
+    )
+    assert header_lines("Đảng bộ các cơ quan Đảng thành phố", SUPERIOR, PROFILE) == (
+        "Đảng bộ các cơ quan Đảng",
+        "thành phố",
+    )
+
+
+REORGANISED = datetime.date(2025, 7, 1)
+
+
+@pytest.mark.django_db
+def test_a_cell_whose_committee_merged_in_2025_keeps_the_header_of_its_2024_documents(tree):
+    planning = UnitFactory(
+        parent=tree.bloc,
+        code="DUK-KH",
+        name="Đảng bộ Sở Kế hoạch và Đầu tư",
+        kind=kind("dang-bo-co-so"),
+    )
+    cell = UnitFactory(parent=planning, code="DUK-KH-1", name="Chi bộ Phòng Tổng hợp")
+
+    unit_merge(
+        actor=None,
+        predecessors=[planning],
+        into=tree.grassroots_a,
+        day=REORGANISED,
+        decision=Decision("02-QĐ/ĐU", datetime.date(2025, 6, 30)),
+    )
+    cell.refresh_from_db()
+
+    assert header_names(cell, on=datetime.date(2024, 10, 1)) == (
+        "Đảng bộ Sở Kế hoạch và Đầu tư",
+        "Chi bộ Phòng Tổng hợp",
+    )
+    assert header_names(cell, on=REORGANISED) == ("Đảng bộ Sở Tài chính", "Chi bộ Phòng Tổng hợp")
+    assert header_names(cell) == ("Đảng bộ Sở Tài chính", "Chi bộ Phòng Tổng hợp")
+
+
+@pytest.mark.django_db
+def test_a_committee_renamed_in_2025_heads_the_documents_of_each_day_with_its_name_then(tree):
+    unit_rename(
+        actor=None,
+        unit=tree.bloc,
+        name="Đảng ủy các cơ quan Đảng thành phố Cần Thơ",
+        short_name="",
+        symbol_code="ĐU",
+        effective_date=REORGANISED,
+    )
+    tree.grassroots_a.refresh_from_db()
+
+    assert header_names(tree.grassroots_a, on=datetime.date(2024, 10, 1)) == (
+        "Đảng bộ Khối cơ quan Dân Chính Đảng",
+        "Đảng ủy Sở Tài chính",
+    )
+    assert issuer_defaults(tree.bloc, on=datetime.date(2024, 10, 1))["symbol_code"] == "ĐUK"
+    assert header_names(tree.grassroots_a) == (
+        "Đảng bộ các cơ quan Đảng thành phố",
+        "Đảng ủy Sở Tài chính",
+    )
+    assert issuer_defaults(tree.bloc)["issuing_body"] == "Đảng ủy các cơ quan Đảng thành phố"
+
+
+@pytest.mark.django_db
+def test_a_header_printed_under_the_bloc_is_no_correction_once_the_bloc_has_split(
+    campaign, tree, users
+):
+    # In 2024 the plan printed what the portal proposed under the bloc; in 2025 the bloc split
+    # and Sở Tài chính went to the committee of the People's Committee.
+    proposed_then = header_names(tree.grassroots_a)
+    _issue_plan(
+        campaign,
+        tree,
+        users,
+        datetime.date(2024, 5, 2),
+        superior_body=CORRECTED[0],
+        issuing_body=CORRECTED[1],
+    )
+    unit_split(
+        actor=None,
+        unit=tree.bloc,
+        parts=[
+            NewUnit(
+                code="CQD",
+                name="Đảng ủy các cơ quan Đảng thành phố Cần Thơ",
+                kind=kind("dang-uy-cac-co-quan-tinh"),
+            ),
+            NewUnit(
+                code="UBND",
+                name="Đảng ủy Ủy ban nhân dân thành phố Cần Thơ",
+                kind=kind("dang-uy-cac-co-quan-tinh"),
+            ),
+        ],
+        day=REORGANISED,
+        decision=Decision("1370-QĐ/TU", datetime.date(2025, 6, 27)),
+        takes_over=1,
+    )
+    tree.grassroots_a.refresh_from_db()
+
+    assert proposed_then != CORRECTED
+    # New drafts follow the tree of today, not the correction made under the old parent.
+    assert header_names(tree.grassroots_a) == (
+        "Đảng bộ Ủy ban nhân dân thành phố",
+        "Đảng ủy Sở Tài chính",
+    )
+    # A report sent in 2024 still prints what the unit's documents printed then.
+    assert header_names(tree.grassroots_a, on=datetime.date(2024, 6, 1)) == CORRECTED
+    assert header_names(tree.grassroots_a, on=datetime.date(2024, 5, 1)) == proposed_then
 
 
 # ---------------------------------------------------------------------------- corrections

@@ -15,12 +15,15 @@ from campaigns.demo import (
 from campaigns.models import Campaign
 from reports.demo import seed_current_activity, seed_demo_activity
 from reports.search.index import rebuild_search
-from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_world
+from units.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_reorganisation, seed_demo_world
 from units.models import Role
 
 
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu (Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ) và in tài khoản đăng nhập."
+    help = (
+        "Tạo dữ liệu mẫu (Thành ủy Cần Thơ: năm 2024 và sau sắp xếp tổ chức 01/7/2025) và in "
+        "tài khoản đăng nhập."
+    )
 
     def handle(self, *args, **options):
         # The demo's past happened to nobody's mailbox: its notifications stay in the bell
@@ -41,6 +44,13 @@ class Command(BaseCommand):
             )
         if seed_demo_activity(Campaign.objects.get(title=CAMPAIGN_TITLE)):
             self.stdout.write("Buổi sinh hoạt và báo cáo mẫu của các chi bộ hai đảng bộ đó.")
+        # The 2024 campaign ran on the old tree; 1 July 2025 reorganised it (units.demo).
+        if operations := seed_demo_reorganisation():
+            self.stdout.write(
+                f"Sắp xếp tổ chức từ 01/7/2025: {operations} việc hợp nhất, chia tách, kết thúc "
+                "hoạt động (Đảng ủy Khối → Đảng ủy các cơ quan Đảng và Đảng ủy UBND thành phố; "
+                "Ban Tuyên giáo và Dân vận Thành ủy; phường Ninh Kiều)."
+            )
         # The 2024 campaign is history; this one runs from today, so a first login has work due.
         today = timezone.localdate()
         if seed_current_campaign(today):
@@ -63,5 +73,5 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in DEMO_LOGINS)
         for login in DEMO_LOGINS:
             self.stdout.write(
-                f"  {login.username:<{width}}  {Role(login.role).label} – {login.position}"
+                f"  {login.username:<{width}}  {Role(login.role).label} – {login.current_position}"
             )
