@@ -7,23 +7,34 @@ each page, and any serious or critical violation fails the run, listed by login 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from campaigns import services as campaign_services
 from campaigns.access import campaigns_visible_to
-from campaigns.models import Directive, DirectiveImport, DirectiveRecipient, Obligation
+from campaigns.demo import current_demo
+from campaigns.models import (
+    Directive,
+    DirectiveImport,
+    DirectiveRecipient,
+    Milestone,
+    Obligation,
+)
 from reports import services as report_services
 from reports.models import ProgressReport, PropagandaItem, StudySession
 from tests.plugins.directives import make_draft
+from tests.units.test_reorganise_import import file_bytes
 from tests.walk import POST_ONLY, ROUTES, received_file
 from units.demo import DEMO_PASSWORD
-from units.models import Membership, Unit, UnitImport, User
+from units.models import Membership, ReorganisationBatch, Unit, UnitImport, User
+from units.services import reorganisation_batch_preview
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 FAILING = {"serious", "critical"}
@@ -47,10 +58,16 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "units:unit_add_child": (ADMIN,),
     "units:unit_rename": (ADMIN,),
     "units:unit_move": (ADMIN,),
+    "units:unit_merge": (ADMIN,),
+    "units:unit_split": (ADMIN,),
+    "units:unit_close": (ADMIN,),
+    "units:reorganisation_list": SIGNED_IN,
     "units:membership_add": (ADMIN,),
     "units:membership_end": (ADMIN,),
     "units:import_form": (ADMIN,),
     "units:import_detail": (ADMIN,),
+    "units:reorganise_batch_upload": (ADMIN,),
+    "units:reorganise_batch_detail": (ADMIN,),
     "campaigns:campaign_list": SIGNED_IN,
     "campaigns:campaign_create": ISSUERS,
     "campaigns:campaign_detail": SIGNED_IN,
@@ -97,6 +114,7 @@ NOT_PAGES = {
     "favicon": "an image",
     "logout": "POST only",
     "units:unit_export": "a spreadsheet",
+    "units:reorganise_batch_template": "a spreadsheet",
     "campaigns:material_file": "a file",
     "campaigns:directive_pdf": "a PDF",
     "campaigns:directive_pdf_unsigned": "a PDF",
@@ -114,35 +132,43 @@ NOT_PAGES = {
     **dict.fromkeys(POST_ONLY, "POST only"),
 }
 
+# The demo's tree since its reorganisation of 1 July 2025: the committee of the city's People's
+# Committee, which the staff and the leader work for, and one of its departments' committees.
+GOVERNMENT, COMMITTEE = "DU-UBND", "DUK-01"
+
 # The unit whose pages each login opens: its own (the administrator's is the whole city; it
-# manages the bloc, a unit with a parent and children, so moving and renaming show something).
+# manages the People's Committee's committee, a unit with a parent and children, so moving,
+# renaming, merging, splitting and closing show something).
 UNIT_OF = {
-    ADMIN: "DUK-DCD",
-    STAFF: "DUK-DCD",
-    LEADER: "DUK-DCD",
-    SECRETARY: "DUK-01",
+    ADMIN: GOVERNMENT,
+    STAFF: GOVERNMENT,
+    LEADER: GOVERNMENT,
+    SECRETARY: COMMITTEE,
     CELL: "DUK-01-01",
 }
-# Whose directive each login opens: the bloc's guidance, or (the cell) its committee's plan.
+# Whose directive each login opens: the People's Committee's committee's plan of the current
+# campaign, or (the cell) its own committee's plan.
 ISSUER_OF = {
-    ADMIN: "DUK-BTG",
-    STAFF: "DUK-BTG",
-    LEADER: "DUK-BTG",
-    SECRETARY: "DUK-BTG",
-    CELL: "DUK-01",
+    ADMIN: GOVERNMENT,
+    STAFF: GOVERNMENT,
+    LEADER: GOVERNMENT,
+    SECRETARY: GOVERNMENT,
+    CELL: COMMITTEE,
 }
 
 
 @dataclass
 class Demo:
     """The demo of `make run`, and what it lacks for some pages: drafts, files waiting for
-    review, a unit-tree import, a news item of the committee."""
+    review, a unit-tree import, a reorganisation file previewed, a news item of the committee,
+    a campaign the staff may edit."""
 
     drafts: dict[str, Directive]
-    unsigned: Directive  # the demo signs what it issues: one left unsigned, to sign
+    unsigned: Directive  # the demo signs what it issues: one issued here, left unsigned, to sign
     sent_report: ProgressReport  # the committee's own report, sent: to sign
     received: dict[str, DirectiveImport]
     unit_import: UnitImport
+    reorganisation_file: ReorganisationBatch
     propaganda: PropagandaItem
 
     def user(self, login: str) -> User:
@@ -156,16 +182,17 @@ class Demo:
         return seen.order_by("-start_date", "-pk").values_list("pk", flat=True)[0]
 
     def directive(self, login: str) -> int:
+        """The issuer's newest directive as the demo signed it (not the one left unsigned)."""
         issued = Directive.objects.filter(
             issuer__code=ISSUER_OF[login], status=Directive.Status.ISSUED
-        )
+        ).exclude(pk=self.unsigned.pk)
         return issued.order_by("-pk").values_list("pk", flat=True)[0]
 
     def report(self, login: str) -> int:
-        if login == STAFF:  # one sent to the bloc and waiting: the page with the review form
+        if login == STAFF:  # one sent to its committee and waiting: the page with the review form
             waiting = ProgressReport.objects.filter(
                 status=ProgressReport.Status.SUBMITTED,
-                obligation__directive__issuer__code="DUK-BTG",
+                obligation__directive__issuer__code=GOVERNMENT,
             )
             return waiting.order_by("-pk").values_list("pk", flat=True)[0]
         return ProgressReport.objects.get(
@@ -196,6 +223,11 @@ UNIT_PAGES = [
     "units:unit_add_child",
     "units:unit_rename",
     "units:unit_move",
+    "units:unit_merge",
+    "units:unit_split",
+    "units:unit_close",
+    "units:reorganisation_list",
+    "units:reorganise_batch_upload",
     "units:membership_add",
     "reports:unit_work",
     "reports:session_create",
@@ -206,8 +238,11 @@ UNIT_PAGES = [
 ]
 OBJECT: dict[str, Callable[[Demo, str], int]] = {
     **dict.fromkeys(UNIT_PAGES, lambda d, login: d.unit(login).pk),
-    "units:membership_end": lambda d, login: Membership.objects.get(user__username=LEADER).pk,
+    "units:membership_end": lambda d, login: (
+        Membership.objects.get(user__username=LEADER, end_date__isnull=True).pk
+    ),
     "units:import_detail": lambda d, login: d.unit_import.pk,
+    "units:reorganise_batch_detail": lambda d, login: d.reorganisation_file.pk,
     "campaigns:campaign_detail": lambda d, login: d.campaign(login),
     "campaigns:campaign_edit": lambda d, login: d.campaign(login, for_edit=True),
     "campaigns:material_add": lambda d, login: d.campaign(login, for_edit=True),
@@ -229,44 +264,116 @@ OBJECT: dict[str, Callable[[Demo, str], int]] = {
 }
 
 
+def reorganisation_file(admin: User) -> ReorganisationBatch:
+    """The administrator's file for the People's Committee's committee, previewed and waiting to
+    be applied: the Transport Department's committee merged into the Construction Department's,
+    as the two departments themselves merged."""
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    row = {
+        "kind": "sáp nhập",
+        "effective_date": today,
+        "decision_number": "1240-QĐ/TU",
+        "decision_date": today,
+        "decision_body": "Ban Thường vụ Thành ủy",
+        "old_codes": "DUK-06",  # Sở Giao thông vận tải
+        "new_code": "DUK-05",  # Sở Xây dựng
+    }
+    batch = ReorganisationBatch.objects.create(
+        created_by=admin,
+        scope=Unit.objects.get(code=GOVERNMENT),
+        file_name="sap-xep-don-vi.csv",
+        content=file_bytes([row], "csv"),
+    )
+    batch = reorganisation_batch_preview(batch=batch)
+    assert batch.status == ReorganisationBatch.Status.PREVIEWED, batch.errors
+    return batch
+
+
 @pytest.fixture
 def demo(demo_world) -> Demo:
+    """The current campaign's pages: drafts of the People's Committee's committee and of Sở Tài
+    chính's, a directive of that committee issued unsigned, Sở Tài chính's interim report sent."""
     staff, secretary = (User.objects.get(username=login) for login in (STAFF, SECRETARY))
-    reference = Directive.objects.get(symbol="32-HD/BTGĐUK")  # its 2024 campaign: dates fit
-    bloc_draft = make_draft(reference.campaign, reference.issuer, staff)
-    campaign_services.recipients_add(
-        actor=staff,
-        directive=bloc_draft,
-        units=list(Unit.objects.filter(code__in=["DUK-01", "DUK-02"])),
+    current = current_demo(timezone.localdate())
+    assert current is not None
+    campaign, plan = current.campaign, current.plans[GOVERNMENT]
+    government, committee = (Unit.objects.get(code=code) for code in (GOVERNMENT, COMMITTEE))
+    # As the committees' own plans are headed and signed.
+    headed_as = {
+        code: {
+            field: getattr(current.plans[code], field)
+            for field in ("symbol_code", "superior_body", "issuing_body")
+        }
+        for code in (GOVERNMENT, COMMITTEE)
+    }
+    subject = "Tổ chức sinh hoạt chuyên đề về Nghị quyết Đại hội XIV của Đảng"
+    government_draft, unsigned = (
+        make_draft(
+            campaign,
+            government,
+            staff,
+            **headed_as[GOVERNMENT],
+            subject=subject,
+            signer_position=plan.signer_position,
+            signer_name=plan.signer_name,
+            issue_date=None,
+        )
+        for _ in range(2)
     )
-    committee = Unit.objects.get(code="DUK-01")
-    plan = make_draft(
-        reference.campaign,
+    departments = list(Unit.objects.filter(code__in=[COMMITTEE, "DUK-02"]))
+    for directive in (government_draft, unsigned):
+        campaign_services.recipients_add(actor=staff, directive=directive, units=departments)
+    campaign_services.milestones_replace(
+        actor=staff,
+        directive=unsigned,
+        milestones=[
+            campaign_services.MilestoneData(
+                kind=Milestone.Kind.REPORT_DUE,
+                title="Báo cáo kết quả sinh hoạt chuyên đề",
+                due_date=timezone.localdate() + datetime.timedelta(days=20),
+            )
+        ],
+    )
+    # Issued here, so the demo's signing left it alone: the staff's page to sign it. The
+    # committee's directive page keeps its signed plan, with the signatures panel.
+    unsigned = campaign_services.directive_issue(actor=staff, directive=unsigned)
+    committee_draft = make_draft(
+        campaign,
         committee,
         secretary,
-        symbol_code="ĐU",
-        superior_body="Đảng ủy Khối cơ quan Dân Chính Đảng TP Cần Thơ",
-        issuing_body="Đảng ủy Sở Tài chính",
+        **headed_as[COMMITTEE],
+        subject=subject,
+        signer_position="Bí thư",
+        signer_name=secretary.get_full_name(),
+        issue_date=None,
     )
-    campaign_services.recipients_add(
-        actor=secretary, directive=plan, units=list(Unit.objects.get_children(committee)[:2])
-    )
-    # The bloc's older guidance as before signing: the staff's directive page keeps the newer,
-    # signed one with its signatures panel.
-    Directive.objects.filter(pk=reference.pk).update(signed_pdf="", signatures=[])
+    cells = Unit.objects.get_children(committee).filter(closed_on__isnull=True)
+    campaign_services.recipients_add(actor=secretary, directive=committee_draft, units=cells[:2])
     sent_report = report_services.report_start(
         actor=secretary,
         obligation=Obligation.objects.filter(
-            directive=reference, recipient__unit=committee, kind=Obligation.Kind.REPORT
-        ).get(),
+            directive=plan, recipient__unit=committee, kind=Obligation.Kind.REPORT
+        )
+        .order_by("due_date")
+        .first(),
     )
     report_services.report_update(
         actor=secretary, report=sent_report, assessment="Đã quán triệt đến các chi bộ."
     )
     report_services.report_submit(actor=secretary, report=sent_report)
+    # The current campaign is the city department's: one of the committee's own, begun before
+    # it, for its staff to edit.
+    campaign_services.campaign_create(
+        actor=staff,
+        owner=government,
+        title="Chuyên đề học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        subject="Học tập chuyên đề trong Đảng bộ Ủy ban nhân dân thành phố.",
+        start_date=campaign.start_date - datetime.timedelta(days=30),
+        end_date=campaign.end_date,
+    )
     return Demo(
-        drafts={STAFF: bloc_draft, SECRETARY: plan},
-        unsigned=reference,
+        drafts={STAFF: government_draft, SECRETARY: committee_draft},
+        unsigned=unsigned,
         sent_report=sent_report,
         received={
             login: received_file(user, "huong-dan-32.txt")
@@ -275,14 +382,15 @@ def demo(demo_world) -> Demo:
         unit_import=UnitImport.objects.create(
             created_by=User.objects.get(username=ADMIN), file_name="don-vi.xlsx", content=b"x"
         ),
+        reorganisation_file=reorganisation_file(User.objects.get(username=ADMIN)),
         propaganda=report_services.propaganda_create(
             actor=secretary,
-            campaign=reference.campaign,
+            campaign=campaign,
             unit=committee,
-            published_on=reference.issue_date,
+            published_on=current.plans[COMMITTEE].issue_date,
             kind=PropagandaItem.Kind.NEWS,
             channel=PropagandaItem.Channel.WEBSITE,
-            title="Đảng ủy Sở Tài chính quán triệt tác phẩm",
+            title="Đảng ủy Sở Tài chính quán triệt Nghị quyết Đại hội XIV",
             url="https://stc.cantho.gov.vn/tin/quan-triet",
         ),
     )

@@ -1,16 +1,25 @@
-"""The leaders' chart in chromium: at bloc level (40 child units in the demo) every unit has its
-label, beside its own bar, readable, and the chart grows with the rows."""
+"""The leaders' chart in chromium: at bloc level (40 child units in the demo, on the day before
+the reorganisation of 1 July 2025 closed the bloc) every unit has its label, beside its own bar,
+readable, and the chart grows with the rows."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from units.demo import DEMO_PASSWORD
+from campaigns.demo import CAMPAIGN_TITLE
+from campaigns.models import Campaign
+from reports.figures import rollup
+from units.demo import DEMO_PASSWORD, REORGANISED_ON
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+# The bloc's last day: its tree of that day, with every grassroots committee under it.
+BLOC_LAST_DAY = REORGANISED_ON - datetime.timedelta(days=1)
 
 # What the page's chart shows, read from Chart.js itself: labels (each a list of lines), the
 # values of the bars, where each drawn label and each bar sit, and whether each line fits the
@@ -46,15 +55,28 @@ def test_the_bloc_chart_labels_every_unit_beside_its_own_bar(demo_world, live_se
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.goto(live_server.url + reverse("reports:dashboard", args=[bloc.pk]))
-    expect(page.locator("h1")).to_contain_text("Tổng hợp:")
+    page.goto(
+        live_server.url
+        + reverse("reports:dashboard", args=[bloc.pk])
+        + f"?as_of={BLOC_LAST_DAY.isoformat()}"
+    )
+    expect(page.locator("h1")).to_contain_text(f"Tổng hợp: {bloc.name}")
+    expect(
+        page.get_by_text(f"Số liệu và cây đơn vị tại ngày {BLOC_LAST_DAY:%-d/%-m/%Y}")
+    ).to_be_visible()
+    # The bloc's only campaign, that of 2024, is the one shown.
+    campaign = Campaign.objects.get(title=CAMPAIGN_TITLE)
+    expect(page.locator("select[name=campaign] option:checked")).to_have_text(campaign.title)
 
     rows = page.locator("table.dashboard-rows tbody tr")
     names = [name.strip() for name in rows.locator("td:first-child").all_inner_texts()]
     taking_part = [cell.strip() for cell in rows.locator("td:nth-child(4)").all_inner_texts()]
     chart = page.evaluate(READ_CHART)
 
-    assert len(names) == Unit.objects.get_children(bloc).count() > 30
+    # One row per child unit the bloc had that day, as the figures count them.
+    then = rollup(campaign, bloc, as_of=BLOC_LAST_DAY).children
+    assert len(names) == len(then) > 30
+    assert not any(row.closed for row in then)
     # Every label is the table's name of the same row, long ones wrapped onto lines.
     assert [" ".join(lines) for lines in chart["labels"]] == names
     assert max(len(lines) for lines in chart["labels"]) > 1

@@ -13,7 +13,7 @@ HOME_HEADINGS = {
     "admin": "Quản trị đơn vị và người dùng",
     "staff": "Văn bản chỉ đạo",
     # The demo leader leads one unit with a campaign: they land on its dashboard.
-    "leader": "Tổng hợp: Đảng ủy Khối cơ quan Dân Chính Đảng thành phố Cần Thơ",
+    "leader": "Tổng hợp: Đảng ủy Ủy ban nhân dân thành phố Cần Thơ",
     "secretary": "Việc của đơn vị",
 }
 

@@ -99,8 +99,8 @@ def test_a_secretary_signs_a_plan_with_the_token_and_the_pdf_verifies(
 def test_a_pdf_changed_after_signing_or_signed_by_an_unknown_ca_is_shown_as_such(
     demo_world, signing_settings, settings, other_ca, live_server, browser, tmp_path
 ):
-    # The bloc's 2024 guidance, as before the demo signed it: its staff sign it elsewhere.
-    reference = Directive.objects.get(symbol="32-HD/BTGĐUK")
+    # The committee's current plan, as before the demo signed it: its staff sign it elsewhere.
+    reference = Directive.objects.get(symbol="12-KH/ĐU")
     Directive.objects.filter(pk=reference.pk).update(signed_pdf="", signatures=[])
     page = sign_in(browser, live_server.url, "tuyengiao")
     page.goto(live_server.url + reference.get_absolute_url())
@@ -118,7 +118,7 @@ def test_a_pdf_changed_after_signing_or_signed_by_an_unknown_ca_is_shown_as_such
     # As signed: kept, and shown intact but untrusted (its CA is not one the operator trusts).
     page.get_by_label("Tệp PDF đã ký số").set_input_files(tmp_path / "signed.pdf")
     page.get_by_role("button", name="Tải lên bản đã ký").click()
-    expect(page.get_by_text("Đã lưu bản đã ký số của văn bản số 32-HD/BTGĐUK.")).to_be_visible()
+    expect(page.get_by_text("Đã lưu bản đã ký số của văn bản số 12-KH/ĐU.")).to_be_visible()
     expect(panel(page)).to_contain_text("Người ký lạ (TEST)")
     expect(panel(page)).to_contain_text("✓ Không bị sửa sau khi ký")
     expect(panel(page)).to_contain_text("! Chứng thư không được tin cậy")
