@@ -54,14 +54,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
-    CharField,
     Count,
     F,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     TextChoices,
 )
@@ -71,6 +68,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Directive, Milestone, Obligation
 from reports.models import DELIVERED, ProgressReport, PropagandaItem, StudySession
 from units.models import Lineage, Unit, UnitNameRecord, UnitPathRecord
+from units.selectors import unit_path_on, unit_path_then
 
 
 @dataclass
@@ -187,45 +185,6 @@ def _local_tz() -> zoneinfo.ZoneInfo:
 
 
 # ---------------------------------------------------------------------------- the tree on a day
-
-
-def unit_path_on(day: datetime.date, field: str = "") -> Coalesce:
-    """SQL for the path a unit had on `day`: that of its first UnitPathRecord ending on or after
-    the day (ties: the lowest pk), else its current path. `field` names the unit from the
-    queryset's model ("unit", "recipient__unit"); empty for a Unit queryset itself."""
-    ref = f"{field}_id" if field else "pk"
-    current = f"{field}__path" if field else "path"
-    record = (
-        UnitPathRecord.objects.filter(unit_id=OuterRef(ref), valid_until__gte=day)
-        .order_by("valid_until", "pk")
-        .values("path")[:1]
-    )
-    return Coalesce(Subquery(record), F(current), output_field=CharField())
-
-
-def unit_path_then(unit: Unit, day: datetime.date) -> str:
-    """The path `unit` had on `day` (one query)."""
-    recorded = (
-        UnitPathRecord.objects.filter(unit=unit, valid_until__gte=day)
-        .order_by("valid_until", "pk")
-        .values_list("path", flat=True)
-        .first()
-    )
-    return recorded or unit.path
-
-
-def units_on(day: datetime.date, paths: Iterable[str]) -> QuerySet[Unit]:
-    """The units that stood at these paths on `day` and existed then (for a past day's
-    breadcrumbs), annotated with `path_then`."""
-    paths = list(paths)
-    recorded = UnitPathRecord.objects.filter(path__in=paths, valid_until__gte=day).values("unit_id")
-    return (
-        Unit.objects.filter(Q(path__in=paths) | Q(pk__in=recorded))
-        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        .annotate(path_then=unit_path_on(day))
-        .filter(path_then__in=paths)
-    )
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Substr
 
 from .access import Capability, grants_for, units_visible_to
@@ -16,6 +27,7 @@ from .models import (
     Reorganisation,
     Role,
     Unit,
+    UnitPathRecord,
     User,
     fold_for_search,
 )
@@ -326,3 +338,45 @@ def export_rows(root: Unit) -> Iterator[dict[str, object]]:
             "other_count": unit.other_count,
             "is_active": "có" if unit.is_active else "không",
         }
+
+
+# ---------------------------------------------------------------------------- the tree on a day
+
+
+def unit_path_on(day: datetime.date, field: str = "") -> Coalesce:
+    """SQL for the path a unit had on `day`: that of its first UnitPathRecord ending on or after
+    the day (ties: the lowest pk), else its current path. `field` names the unit from the
+    queryset's model ("unit", "recipient__unit"); empty for a Unit queryset itself."""
+    ref = f"{field}_id" if field else "pk"
+    current = f"{field}__path" if field else "path"
+    record = (
+        UnitPathRecord.objects.filter(unit_id=OuterRef(ref), valid_until__gte=day)
+        .order_by("valid_until", "pk")
+        .values("path")[:1]
+    )
+    return Coalesce(Subquery(record), F(current), output_field=CharField())
+
+
+def unit_path_then(unit: Unit, day: datetime.date) -> str:
+    """The path `unit` had on `day` (one query)."""
+    recorded = (
+        UnitPathRecord.objects.filter(unit=unit, valid_until__gte=day)
+        .order_by("valid_until", "pk")
+        .values_list("path", flat=True)
+        .first()
+    )
+    return recorded or unit.path
+
+
+def units_on(day: datetime.date, paths: Iterable[str]) -> QuerySet[Unit]:
+    """The units that stood at these paths on `day` and existed then (for a past day's
+    breadcrumbs), annotated with `path_then`."""
+    paths = list(paths)
+    recorded = UnitPathRecord.objects.filter(path__in=paths, valid_until__gte=day).values("unit_id")
+    return (
+        Unit.objects.filter(Q(path__in=paths) | Q(pk__in=recorded))
+        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        .annotate(path_then=unit_path_on(day))
+        .filter(path_then__in=paths)
+    )

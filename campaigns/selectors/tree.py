@@ -6,8 +6,7 @@ from __future__ import annotations
 import copy
 import datetime
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from campaigns.documents.formatting import short_date
@@ -23,7 +22,7 @@ from campaigns.documents.profiles import get_profile
 from campaigns.models import CommitteeTerm, Directive
 from units.models import Unit, UnitNameRecord, UnitPathRecord
 from units.positions import Rank
-from units.selectors import Leader, unit_leadership
+from units.selectors import Leader, unit_leadership, unit_path_on, unit_path_then
 
 
 def committee_of(issuer: Unit) -> Unit:
@@ -161,13 +160,8 @@ def _parent_of(unit: Unit, on: datetime.date | None = None) -> Unit | None:
     """The unit's parent on the day `on` (now when None): where it stood before a move, a
     merger or a split is kept in UnitPathRecord."""
     if on is not None:
-        path = (
-            UnitPathRecord.objects.filter(unit=unit, valid_until__gte=on)
-            .order_by("valid_until", "pk")
-            .values_list("path", flat=True)
-            .first()
-        )
-        if path is not None and path != unit.path:
+        path = unit_path_then(unit, on)
+        if path != unit.path:
             return _unit_at(path[: -Unit.steplen], on) if len(path) > Unit.steplen else None
     if unit.depth <= 1:
         return None
@@ -177,14 +171,9 @@ def _parent_of(unit: Unit, on: datetime.date | None = None) -> Unit | None:
 def _unit_at(path: str, day: datetime.date) -> Unit | None:
     """The unit that stood at `path` on `day`: the one there now, unless it came later."""
     earlier = UnitPathRecord.objects.filter(path=path, valid_until__gte=day).values("unit_id")
-    first_record = (
-        UnitPathRecord.objects.filter(unit_id=OuterRef("pk"), valid_until__gte=day)
-        .order_by("valid_until", "pk")
-        .values("path")[:1]
-    )
     return (
         Unit.objects.filter(Q(path=path) | Q(pk__in=earlier))
-        .annotate(path_then=Coalesce(Subquery(first_record), F("path"), output_field=CharField()))
+        .annotate(path_then=unit_path_on(day))
         .filter(path_then=path)
         .first()
     )

@@ -14,11 +14,11 @@ from django.utils.http import content_disposition_header
 from campaigns.models import Campaign, Milestone
 from reports import selectors
 from reports.exports import XLSX_TYPE, dashboard_xlsx
-from reports.figures import Row, UnitName, names_on, rollup, unit_path_then, units_on
+from reports.figures import Row, UnitName, names_on, rollup
 from units.access import access_unit, units_visible_to
 from units.http import AuthedHttpRequest
 from units.models import Unit, User
-from units.selectors import breadcrumbs
+from units.selectors import breadcrumbs, unit_path_then, units_on
 
 
 @dataclass(frozen=True)
