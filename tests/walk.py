@@ -37,7 +37,7 @@ from units.models import (
     UnitNameRecord,
     User,
 )
-from units.services.reorganise_import import template_csv
+from units.services.reorganise_file import template_csv
 
 # ---------------------------------------------------------------------------- every URL
 

@@ -14,7 +14,7 @@ from . import services
 from .access import Capability, access_reorganisation_batch, access_unit, can_anywhere
 from .forms import UnitImportForm
 from .models import ReorganisationBatch
-from .services.reorganise_import import (
+from .services.reorganise_file import (
     COLUMN_HELP,
     COLUMNS,
     COUNT_LABELS,

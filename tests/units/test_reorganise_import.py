@@ -29,7 +29,7 @@ from units.services import (
     unit_close,
 )
 from units.services.reorganise import Decision
-from units.services.reorganise_import import (
+from units.services.reorganise_file import (
     COLUMNS,
     LAYOUT,
     UNEXPECTED_ERROR,

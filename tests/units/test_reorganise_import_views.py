@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.units.test_reorganise_import import DAY, GOOD, file_bytes, op
 from units.models import Reorganisation, ReorganisationBatch, Unit
-from units.services.reorganise_import import LAYOUT
+from units.services.reorganise_file import LAYOUT
 from units.tabular import read_spreadsheet
 
 pytestmark = pytest.mark.django_db

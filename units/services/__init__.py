@@ -1,9 +1,9 @@
 """Every write to units, their names, memberships, users and tree imports.
 
 One module per sub-domain: `units` (create, update, rename, move), `reorganise` (mergers,
-splits, closures), `reorganise_import` (the same from a spreadsheet, previewed then applied),
-`memberships` (users and their roles) and `tree_import` (the spreadsheet
-import). Callers import from here.
+splits, closures), `reorganise_file` and `reorganise_import` (the same from a spreadsheet:
+read and checked, then previewed and applied), `memberships` (users and their roles) and
+`tree_import` (the spreadsheet import). Callers import from here.
 """
 
 from .memberships import membership_create, membership_end, membership_grant, user_create
@@ -20,8 +20,8 @@ from .reorganise import (
     unit_merge,
     unit_split,
 )
+from .reorganise_file import BatchResult
 from .reorganise_import import (
-    BatchResult,
     reorganisation_batch_apply,
     reorganisation_batch_apply_start,
     reorganisation_batch_preview,
